@@ -1,0 +1,32 @@
+/**
+ * All activities, built by one factory from their dependencies (Prisma client, mail
+ * transport, settings) — the worker wires real ones, tests may pass their own.
+ * Workflows `import type { Activities }` only.
+ */
+import type { Db } from '../prisma/client';
+import type { DocLanguage } from '../templates/pdf/types';
+import { createDocumentActivities } from './documents';
+import { createMailActivities } from './mail/notices';
+import type { MailTransport } from './mail/transport';
+import { createStoreActivities } from './store';
+
+export interface ActivityDeps {
+  db: Db;
+  transport: MailTransport;
+  publicUrl: string;
+  timeZone: string;
+  mailDomain: string;
+  fromAddress: string;
+  company: { name: string; nameEn: string };
+  documentLanguage?: DocLanguage;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createStoreActivities({ db: deps.db }),
+    ...createMailActivities(deps),
+    ...createDocumentActivities({ db: deps.db, timeZone: deps.timeZone, company: deps.company, language: deps.documentLanguage }),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

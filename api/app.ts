@@ -1,0 +1,56 @@
+/**
+ * The Express application, built from its dependencies (exported separately from
+ * `listen`, so tests drive it with supertest). Thin route handlers, one error handler.
+ */
+import express from 'express';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Db } from '../prisma/client';
+import { errorHandler, HttpError } from './errors';
+import { buildOpenApi } from './openapi';
+import { RouteRegistry } from './registry';
+import { complaintRoutes } from './routes/complaints';
+import { healthRoutes } from './routes/health';
+import { homePage } from './routes/home';
+import { outboxRouter } from './routes/outbox';
+import { peopleRoutes } from './routes/people';
+import { createCaseService, type CaseService } from './services/cases';
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  log: Logger;
+  taskQueue: string;
+  namespace: string;
+  timeZone: string;
+  publicUrl: string;
+  /** Served at /outbox when mail goes to .eml files instead of SMTP. */
+  outboxDir?: string;
+  temporalUiUrl?: string;
+  /** Deadline policy for new cases (default: "default"). */
+  policyName?: string;
+}
+
+export function createApp(deps: AppDeps): { app: express.Express; cases: CaseService } {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(express.json({ limit: '1mb' }));
+
+  const registry = new RouteRegistry();
+  const cases = createCaseService({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, timeZone: deps.timeZone, policyName: deps.policyName ?? 'default' });
+
+  app.use(healthRoutes(registry, { db: deps.db, temporal: deps.temporal, namespace: deps.namespace }));
+  app.use(complaintRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
+  app.use(peopleRoutes(registry, deps.db));
+  const openapi = () => buildOpenApi(registry.routes, { title: 'QMS customer complaints', version: '0.1.0', serverUrl: deps.publicUrl });
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openapi());
+  });
+  if (deps.outboxDir) app.use('/outbox', outboxRouter(deps.outboxDir));
+  app.get('/', homePage({ db: deps.db, outbox: !!deps.outboxDir, temporalUiUrl: deps.temporalUiUrl }));
+
+  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
+  app.use(errorHandler(deps.log));
+  return { app, cases };
+}

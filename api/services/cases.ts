@@ -1,0 +1,219 @@
+/**
+ * Case intake and reads. Intake is one database transaction (gap-free case number,
+ * case row, first clock, intake event), then the workflow start with an ID derived
+ * from the case number. A row whose workflow has not started yet (the process died
+ * between the two) is started by `startPendingWorkflows`, which the API runs at start
+ * and periodically: a case is never recorded without its procedure running.
+ */
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { DateTime } from 'luxon';
+import { computeClockPlan, policyDefinitionSchema, type CaseAttributes } from '../../activities/policy';
+import { recordEventRow } from '../../activities/store';
+import type { Db } from '../../prisma/client';
+import { complaintCase } from '../../workflows/complaint-case';
+import { CaseNoAttr, CaseStepAttr, CustomerAttr, OverdueAttr, SeverityAttr } from '../../workflows/search-attributes';
+import type { CaseInput, Category, Origin, Severity } from '../../workflows/types';
+import { HttpError, invalidField, notFound } from '../errors';
+import type { CreateComplaintBody } from '../schemas';
+
+export interface CaseServiceDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  timeZone: string;
+  /** Name of the deadline policy new cases take (its latest version). */
+  policyName: string;
+}
+
+export const workflowIdFor = (caseNo: string) => `complaint-${caseNo}`;
+
+type CaseRow = NonNullable<Awaited<ReturnType<typeof loadCaseRow>>>;
+
+async function loadCaseRow(db: Db, caseNo: string) {
+  return db.complaintCase.findUnique({
+    where: { caseNo },
+    include: { salesRep: true, clocks: { orderBy: { startedAt: 'asc' } } },
+  });
+}
+
+export function caseInputOf(c: CaseRow | Awaited<ReturnType<Db['complaintCase']['findUniqueOrThrow']>>): CaseInput {
+  return {
+    caseId: c.id,
+    caseNo: c.caseNo,
+    receivedAt: c.receivedAt.toISOString(),
+    category: c.category as Category,
+    severity: c.severity as Severity,
+    origin: c.origin as Origin,
+    sampleExpected: c.sampleExpected,
+    salesRepId: c.salesRepId,
+    customerName: c.customerName,
+    product: c.product,
+  };
+}
+
+export function createCaseService(deps: CaseServiceDeps) {
+  const { db, temporal } = deps;
+
+  async function startWorkflow(input: CaseInput, workflowId: string): Promise<void> {
+    try {
+      await temporal.workflow.start(complaintCase, {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: CaseNoAttr, value: input.caseNo },
+          { key: CaseStepAttr, value: 'first_contact' },
+          { key: SeverityAttr, value: input.severity },
+          { key: CustomerAttr, value: input.customerName },
+          { key: OverdueAttr, value: false },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    await db.complaintCase.update({ where: { workflowId }, data: { workflowStarted: true } });
+  }
+
+  function view(c: CaseRow) {
+    return {
+      caseNo: c.caseNo,
+      status: c.status,
+      step: c.step,
+      customerName: c.customerName,
+      customerContact: c.customerContact,
+      customerEmail: c.customerEmail,
+      product: c.product,
+      lot: c.lot,
+      quantity: c.quantity,
+      channel: c.channel,
+      description: c.description,
+      category: c.category,
+      severity: c.severity,
+      origin: c.origin,
+      sampleExpected: c.sampleExpected,
+      receivedAt: c.receivedAt.toISOString(),
+      salesRep: { id: c.salesRep.id, name: c.salesRep.name },
+      policy: c.policyId,
+      workflowId: c.workflowId,
+      clocks: c.clocks.map((k) => ({
+        clock: k.clock,
+        startedAt: k.startedAt.toISOString(),
+        dueAt: k.dueAt.toISOString(),
+        originalDueAt: k.originalDue.toISOString(),
+        stoppedAt: k.stoppedAt?.toISOString() ?? null,
+        outcome: k.outcome as 'met' | 'met_after_extension' | 'missed' | null,
+        lateReason: k.lateReason,
+        escalationLevel: k.escalation,
+      })),
+      createdAt: c.createdAt.toISOString(),
+      updatedAt: c.updatedAt.toISOString(),
+    };
+  }
+
+  return {
+    view,
+
+    async create(body: CreateComplaintBody, idempotencyKey?: string): Promise<{ created: boolean; case: ReturnType<typeof view> }> {
+      if (idempotencyKey) {
+        const existing = await db.complaintCase.findUnique({ where: { idempotencyKey } });
+        if (existing) {
+          if (!existing.workflowStarted) await startWorkflow(caseInputOf(existing), existing.workflowId);
+          return { created: false, case: view((await loadCaseRow(db, existing.caseNo))!) };
+        }
+      }
+      const rep = await db.person.findUnique({ where: { id: body.salesRepId } });
+      if (!rep || !rep.active) throw invalidField('salesRepId', `no active person with id "${body.salesRepId}"`);
+      if (rep.role !== 'sales') throw invalidField('salesRepId', `${rep.name} is not a sales rep (role ${rep.role})`);
+      const policyRow = await db.deadlinePolicy.findFirst({ where: { name: deps.policyName }, orderBy: { version: 'desc' } });
+      if (!policyRow) throw new HttpError(503, 'not_configured', 'No deadline policy is configured');
+      const policy = policyDefinitionSchema.parse(policyRow.definition);
+
+      const receivedAt = body.receivedAt ? new Date(body.receivedAt) : new Date();
+      if (receivedAt.getTime() > Date.now() + 5 * 60_000) throw invalidField('receivedAt', 'must not be in the future');
+      const year = DateTime.fromJSDate(receivedAt, { zone: deps.timeZone }).year;
+      const plan = computeClockPlan(policy, 'first_contact', body as CaseAttributes, receivedAt);
+
+      const row = await db.$transaction(async (tx) => {
+        // Gap-free per year: the counter row is locked until commit; a rollback returns the number.
+        const [{ last }] = await tx.$queryRaw<{ last: number }[]>`
+          INSERT INTO case_counter (year, last) VALUES (${year}, 1)
+          ON CONFLICT (year) DO UPDATE SET last = case_counter.last + 1
+          RETURNING last`;
+        const caseNo = `CC-${year}-${String(last).padStart(4, '0')}`;
+        const created = await tx.complaintCase.create({
+          data: {
+            caseNo,
+            year,
+            seq: last,
+            idempotencyKey: idempotencyKey ?? null,
+            workflowId: workflowIdFor(caseNo),
+            customerName: body.customerName,
+            customerContact: body.customerContact ?? null,
+            customerEmail: body.customerEmail ?? null,
+            product: body.product,
+            lot: body.lot ?? null,
+            quantity: body.quantity ?? null,
+            channel: body.channel,
+            description: body.description,
+            category: body.category,
+            severity: body.severity,
+            origin: body.origin,
+            sampleExpected: body.sampleExpected,
+            receivedAt,
+            salesRepId: rep.id,
+            policyId: policyRow.id,
+            status: 'open',
+            step: 'first_contact',
+            clocks: {
+              create: {
+                clock: 'first_contact',
+                startedAt: receivedAt,
+                dueAt: new Date(plan.dueAt),
+                originalDue: new Date(plan.originalDueAt),
+              },
+            },
+          },
+        });
+        await recordEventRow(tx as unknown as Db, {
+          caseId: created.id,
+          key: `${created.id}:received`,
+          kind: 'case_received',
+          actorId: rep.id,
+          data: { ...body, policy: policyRow.id },
+        });
+        return created;
+      });
+      await startWorkflow(caseInputOf(row), row.workflowId);
+      return { created: true, case: view((await loadCaseRow(db, row.caseNo))!) };
+    },
+
+    async get(caseNo: string) {
+      const c = await loadCaseRow(db, caseNo);
+      if (!c) throw notFound(`Case ${caseNo}`);
+      return c;
+    },
+
+    async list(opts: { limit: number; status?: string }) {
+      const rows = await db.complaintCase.findMany({
+        where: opts.status ? { status: opts.status } : {},
+        include: { salesRep: true, clocks: { orderBy: { startedAt: 'asc' } } },
+        orderBy: [{ year: 'desc' }, { seq: 'desc' }],
+        take: opts.limit,
+      });
+      return rows.map(view);
+    },
+
+    /** Start workflows of cases recorded but not started (crash between commit and start). */
+    async startPendingWorkflows(olderThanMs = 5_000): Promise<number> {
+      const pending = await db.complaintCase.findMany({
+        where: { workflowStarted: false, createdAt: { lt: new Date(Date.now() - olderThanMs) } },
+        take: 100,
+      });
+      for (const c of pending) await startWorkflow(caseInputOf(c), c.workflowId);
+      return pending.length;
+    },
+  };
+}
+
+export type CaseService = ReturnType<typeof createCaseService>;

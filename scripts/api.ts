@@ -1,0 +1,71 @@
+/**
+ * The API process: Express app (api/app.ts) + a periodic check that every recorded case
+ * has its workflow running. Start as many as needed behind a load balancer.
+ * Entry: `npm run api`.
+ */
+import http from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../api/app';
+import { createPrisma } from '../prisma/client';
+import { loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { temporalConnectionOptions } from './temporal-connection';
+
+export async function startApi(config: Config, opts: { temporalUiUrl?: string } = {}) {
+  const log = createLogger('api', config.env.LOG_LEVEL);
+  const connection = await Connection.connect(temporalConnectionOptions(config));
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const db = createPrisma(config.databaseUrl, config.env.DATABASE_POOL_SIZE);
+  const { app, cases } = createApp({
+    db,
+    temporal,
+    log,
+    taskQueue: config.temporal.taskQueue,
+    namespace: config.temporal.namespace,
+    timeZone: config.env.TIME_ZONE,
+    publicUrl: config.publicUrl,
+    outboxDir: config.env.SMTP_URL ? undefined : config.outboxDir,
+    temporalUiUrl: opts.temporalUiUrl,
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.env.PORT, config.env.HOST, resolve);
+  });
+  const reconcile = async () => {
+    try {
+      const n = await cases.startPendingWorkflows();
+      if (n) log.warn({ started: n }, 'started workflows of recorded cases that had none');
+    } catch (err) {
+      log.error({ err }, 'reconcile failed');
+    }
+  };
+  void reconcile();
+  const timer = setInterval(reconcile, 30_000).unref();
+  const close = async () => {
+    clearInterval(timer);
+    await new Promise<void>((r) => server.close(() => r()));
+    server.closeAllConnections();
+    await db.$disconnect();
+    await connection.close();
+  };
+  return { server, close, log };
+}
+
+if (require.main === module) {
+  (async () => {
+    const config = loadConfig();
+    const { close, log } = await startApi(config, { temporalUiUrl: process.env.TEMPORAL_UI_URL });
+    log.info({ url: config.publicUrl }, 'api listening');
+    process.send?.({ ready: 'api' });
+    const stop = async () => {
+      await close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  })().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

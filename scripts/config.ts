@@ -1,0 +1,101 @@
+/**
+ * Runtime configuration, from environment variables with defaults for the embedded run.
+ * Only process entry points (scripts/*) read this; everything else receives what it
+ * needs through factories (createApp, createActivities, …).
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('./.data'),
+
+  // Temporal: embedded dev server unless TEMPORAL_ADDRESS points at a cluster / Temporal Cloud.
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('complaints'),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_TLS: bool.optional(),
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
+  TEMPORAL_TLS_CA: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  TEMPORAL_CLI_PATH: z.string().optional(),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+
+  // Database: embedded PGlite socket server unless DATABASE_URL is set.
+  DATABASE_URL: z.string().optional(),
+  PGLITE_PORT: port.default(5433),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+
+  // Mail: SMTP when SMTP_URL is set, otherwise .eml files in the outbox folder.
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('QMS Complaints <qms-complaints@localhost>'),
+  OUTBOX_DIR: z.string().optional(),
+
+  // Company / procedure.
+  COMPANY_NAME: z.string().default('XX公司'),
+  COMPANY_NAME_EN: z.string().default('XX Company'),
+  TIME_ZONE: z.string().default('Asia/Shanghai'),
+  SEED_FILE: z.string().default('prisma/seed-data.json'),
+  DEADLINE_POLICY_FILE: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env;
+  dataDir: string;
+  outboxDir: string;
+  publicUrl: string;
+  embeddedTemporal: boolean;
+  embeddedDatabase: boolean;
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls?: { serverName?: string; cert?: string; key?: string; ca?: string } | boolean;
+  };
+  databaseUrl: string;
+}
+
+/** Parse and validate the environment; throws a readable error naming each bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  const tlsFiles = env.TEMPORAL_TLS_CERT || env.TEMPORAL_TLS_KEY || env.TEMPORAL_TLS_CA;
+  return {
+    env,
+    dataDir,
+    outboxDir: path.resolve(env.OUTBOX_DIR ?? path.join(dataDir, 'outbox')),
+    publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}`).replace(/\/$/, ''),
+    embeddedTemporal: !env.TEMPORAL_ADDRESS,
+    embeddedDatabase: !env.DATABASE_URL,
+    temporal: {
+      address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      apiKey: env.TEMPORAL_API_KEY,
+      tls: tlsFiles
+        ? { serverName: env.TEMPORAL_TLS_SERVER_NAME, cert: env.TEMPORAL_TLS_CERT, key: env.TEMPORAL_TLS_KEY, ca: env.TEMPORAL_TLS_CA }
+        : env.TEMPORAL_TLS ?? !!env.TEMPORAL_API_KEY,
+    },
+    databaseUrl: env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${env.PGLITE_PORT}/postgres?sslmode=disable`,
+  };
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Debian packages the tests use: poppler-utils (pdftotext, pdftoppm), qpdf, PostgreSQL.
+# Installs only what is missing (needs root, as on the project's machines).
+set -euo pipefail
+need=()
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v qpdf >/dev/null || need+=(qpdf)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+if ((${#need[@]})); then
+  echo "== apt-get install ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi

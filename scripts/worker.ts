@@ -1,0 +1,62 @@
+/**
+ * The worker process: runs the complaint workflows and their activities on the task
+ * queue. Start as many as needed (production: N workers against one Temporal cluster
+ * and one PostgreSQL). Entry: `npm run worker`.
+ */
+import path from 'node:path';
+import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createMailTransport } from '../activities/mail/transport';
+import { createPrisma } from '../prisma/client';
+import { loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { ensureSearchAttributes } from './search-attributes';
+import { temporalConnectionOptions } from './temporal-connection';
+
+export async function createWorker(config: Config) {
+  const log = createLogger('worker', config.env.LOG_LEVEL);
+  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  await ensureSearchAttributes(connection, config.temporal.namespace, log);
+  const db = createPrisma(config.databaseUrl, config.env.DATABASE_POOL_SIZE);
+  const transport = createMailTransport({ smtpUrl: config.env.SMTP_URL, outboxDir: config.outboxDir, from: config.env.MAIL_FROM });
+  const fromAddress = /<([^>]+)>/.exec(config.env.MAIL_FROM)?.[1] ?? config.env.MAIL_FROM;
+  const activities = createActivities({
+    db,
+    transport,
+    publicUrl: config.publicUrl,
+    timeZone: config.env.TIME_ZONE,
+    mailDomain: fromAddress.split('@')[1] ?? 'localhost',
+    fromAddress,
+    company: { name: config.env.COMPANY_NAME, nameEn: config.env.COMPANY_NAME_EN },
+  });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowsPath: path.join(__dirname, '..', 'workflows', 'index.ts'),
+    activities,
+  });
+  const shutdown = async () => {
+    transport.close();
+    await db.$disconnect();
+    await connection.close();
+  };
+  return { worker, shutdown, log };
+}
+
+if (require.main === module) {
+  (async () => {
+    const config = loadConfig();
+    const { worker, shutdown, log } = await createWorker(config);
+    log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker running');
+    process.send?.({ ready: 'worker' });
+    await worker.run(); // returns after SIGINT/SIGTERM (the SDK installs the handlers)
+    await shutdown();
+    log.info('worker stopped');
+    process.exit(0);
+  })().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,275 @@
+/**
+ * End to end, every part real: the Temporal dev server, the database (PGlite, or
+ * PostgreSQL when DATABASE_URL is set), an SMTP server on loopback, the worker with its
+ * real activities, and the API over HTTP. A deadline policy with second-long clocks
+ * makes the reminder and the escalation arrive within the test.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import pino from 'pino';
+import { SMTPServer } from 'smtp-server';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createMailTransport } from '../activities/mail/transport';
+import { createApp } from '../api/app';
+import type { Db } from '../prisma/client';
+import { ensurePolicy } from '../prisma/seed';
+import { eventually, testDb, testEnv, uid } from './helpers';
+
+const POLICY = uid('e2e-fast');
+const fastPolicy = {
+  timeMode: 'calendar',
+  clocks: {
+    first_contact: {
+      due: '8s',
+      reminders: ['6s'],
+      escalations: [{ after: '0', notify: ['qa_manager', 'owner'] }, { after: '2s', notify: ['management_rep'] }],
+    },
+    preliminary_analysis: { due: '24h' },
+    capa_plan: { due: '24h' },
+    reply: { due: '3d' },
+    potential_cause_report: { due: '48h' },
+  },
+};
+
+let env: TestWorkflowEnvironment;
+let db: Db;
+let worker: Worker;
+let running: Promise<void>;
+let smtp: SMTPServer;
+let server: http.Server;
+let base: string;
+const inbox: ParsedMail[] = [];
+const taskQueue = uid('e2e');
+
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createFromExistingServer({ address: testEnv().temporalAddress });
+  db = testDb();
+  await ensurePolicy(db, POLICY, fastPolicy);
+
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _session, cb) {
+      simpleParser(stream).then((m) => {
+        inbox.push(m);
+        cb();
+      }, cb);
+    },
+  });
+  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+  const smtpPort = (smtp.server.address() as { port: number }).port;
+
+  const transport = createMailTransport({ smtpUrl: `smtp://127.0.0.1:${smtpPort}`, outboxDir: fs.mkdtempSync(path.join(os.tmpdir(), 'outbox-')), from: 'QMS <qms@example.test>' });
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../workflows'),
+    activities: createActivities({
+      db,
+      transport,
+      publicUrl: 'http://qms.example.test',
+      timeZone: 'Asia/Shanghai',
+      mailDomain: 'example.test',
+      fromAddress: 'qms@example.test',
+      company: { name: 'XX公司', nameEn: 'XX Company' },
+    }),
+  });
+  running = worker.run();
+
+  const { app } = createApp({
+    db,
+    temporal: env.client,
+    log: pino({ level: 'silent' }),
+    taskQueue,
+    namespace: 'default',
+    timeZone: 'Asia/Shanghai',
+    publicUrl: 'http://qms.example.test',
+    policyName: POLICY,
+  });
+  server = http.createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  worker?.shutdown();
+  await running;
+  await new Promise((r) => smtp?.close(r as () => void));
+  await db?.$disconnect();
+  await env?.teardown();
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const api = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: any }> => {
+  const res = await fetch(base + p, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const type = res.headers.get('content-type') ?? '';
+  return { status: res.status, headers: res.headers, body: type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer()) };
+};
+
+const complaint = {
+  customerName: '苏州精密电子有限公司',
+  customerContact: '采购部 周先生 0512-6688 1234',
+  customerEmail: 'zhou@customer.example',
+  product: 'XC-200 连接器',
+  lot: 'L20261120-03',
+  quantity: 120,
+  channel: 'phone',
+  description: '客户反映端子镀层起泡，装配后接触不良，影响整机通电测试。',
+  category: 'quality',
+  severity: 'urgent',
+  origin: 'own_plant',
+  salesRepId: 'p-sales-wang',
+};
+
+const mailsFor = (caseNo: string, kind: string) => inbox.filter((m) => m.headers.get('x-qms-case') === caseNo && String(m.headers.get('x-qms-kind')).startsWith(kind));
+
+test('own-plant case: created, reminded over SMTP, contact recorded, report PDF with the Chinese text', async () => {
+  const created = await api('POST', '/api/complaints', complaint, { 'Idempotency-Key': uid('intake-key-1') });
+  expect(created.status).toBe(201);
+  const c = created.body;
+  expect(c.caseNo).toMatch(/^CC-\d{4}-\d{4}$/);
+  expect(c.workflowId).toBe(`complaint-${c.caseNo}`);
+  expect(c.step).toBe('first_contact');
+  expect(c.clocks).toHaveLength(1);
+  expect(Date.parse(c.clocks[0].dueAt) - Date.parse(c.clocks[0].startedAt)).toBe(8000);
+
+  // The reminder reaches the owning sales rep over SMTP before the deadline, with the .ics.
+  const [reminder] = await eventually(async () => mailsFor(c.caseNo, 'reminder').length > 0 && mailsFor(c.caseNo, 'reminder'), 15_000, 'reminder mail');
+  expect((reminder.to as { text: string }).text).toContain('wang.fang@example.com');
+  expect(reminder.subject).toContain(c.caseNo);
+  expect(reminder.text).toContain('苏州精密电子有限公司');
+  expect(reminder.attachments.map((a) => a.filename)).toContain('deadline.ics');
+  expect(Date.now()).toBeLessThan(Date.parse(c.clocks[0].dueAt));
+
+  const contact = await api('POST', `/api/complaints/${c.caseNo}/contact`, {
+    actorId: 'p-sales-wang',
+    method: 'phone',
+    summary: '已与客户确认镀层起泡不良，约定明日取回 5 件样品。',
+  });
+  expect(contact.status).toBe(200);
+  expect(contact.body.step).toBe('sample_pending');
+  expect(contact.body.clocks[0].outcome).toBe('met');
+
+  // A second contact is the wrong step: 409, nothing changes.
+  const again = await api('POST', `/api/complaints/${c.caseNo}/contact`, { actorId: 'p-sales-wang', method: 'phone', summary: 'x' });
+  expect(again.status).toBe(409);
+  expect(again.body.error.code).toBe('wrong_state');
+
+  // The case row mirrors the workflow; the clock's outcome is stored.
+  const got = await eventually(async () => {
+    const r = await api('GET', `/api/complaints/${c.caseNo}`);
+    return r.body.step === 'sample_pending' && r.body.clocks[0].outcome && r.body;
+  }, 10_000, 'mirrored state');
+  expect(got.clocks[0]).toMatchObject({ outcome: 'met', lateReason: null });
+
+  // The report re-issued after the contact: version 2, with the Chinese text rendered.
+  const docs = await eventually(async () => {
+    const r = await api('GET', `/api/complaints/${c.caseNo}/documents`);
+    return r.body.length >= 2 && r.body;
+  }, 15_000, 'report v2');
+  expect(docs.map((d: { version: number }) => d.version)).toEqual([1, 2]);
+  const pdf = await api('GET', `/api/complaints/${c.caseNo}/report.pdf`);
+  expect(pdf.status).toBe(200);
+  expect(pdf.headers.get('content-type')).toBe('application/pdf');
+  const file = path.join(os.tmpdir(), `${c.caseNo}.pdf`);
+  fs.writeFileSync(file, pdf.body as Buffer);
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  expect(text).toContain(c.caseNo);
+  expect(text).toContain('苏州精密电子有限公司');
+  expect(text).toContain('市场品质异常处理报告');
+
+  // No escalation: the contact came in time.
+  await new Promise((r) => setTimeout(r, 500));
+  expect(mailsFor(c.caseNo, 'escalation')).toHaveLength(0);
+
+  // A retried request with the same Idempotency-Key returns the same case, no second one.
+  const retried = await api('POST', '/api/complaints', complaint, { 'Idempotency-Key': 'never-used-before-' + c.caseNo });
+  expect(retried.status).toBe(201);
+  const replay = await api('POST', '/api/complaints', complaint, { 'Idempotency-Key': 'never-used-before-' + c.caseNo });
+  expect(replay.status).toBe(200);
+  expect(replay.body.caseNo).toBe(retried.body.caseNo);
+});
+
+test('no contact: escalation to the QA manager, then the management representative; each mail sent exactly once', async () => {
+  const { body: c } = await api('POST', '/api/complaints', { ...complaint, severity: 'normal' });
+  await eventually(async () => mailsFor(c.caseNo, 'escalation').length >= 3, 20_000, 'escalation mails');
+  const esc = mailsFor(c.caseNo, 'escalation');
+  const to = (m: ParsedMail) => (m.to as { text: string }).text;
+  const level1 = esc.filter((m) => m.headers.get('x-qms-kind') === 'escalation:1').map(to);
+  const level2 = esc.filter((m) => m.headers.get('x-qms-kind') === 'escalation:2').map(to);
+  expect(level1.sort()).toEqual(['liu.yang@example.com', 'wang.fang@example.com']);
+  expect(level2).toEqual(['wu.gang@example.com']);
+
+  const late = await api('POST', `/api/complaints/${c.caseNo}/contact`, { actorId: 'p-sales-wang', method: 'phone', summary: '已联络客户' });
+  expect(late.status).toBe(422);
+  expect(late.body.error.errors[0].field).toBe('lateReason');
+  const ok = await api('POST', `/api/complaints/${c.caseNo}/contact`, { actorId: 'p-sales-wang', method: 'phone', summary: '已联络客户', lateReason: '营业员出差，未能及时联络' });
+  expect(ok.status).toBe(200);
+  expect(ok.body.clocks[0]).toMatchObject({ outcome: 'missed', lateReason: '营业员出差，未能及时联络' });
+
+  const mails = await api('GET', `/api/complaints/${c.caseNo}/mails`);
+  const keys = mails.body.map((m: { idempotencyKey: string }) => m.idempotencyKey);
+  expect(new Set(keys).size).toBe(keys.length);
+  expect(mails.body.every((m: { status: string; response: string }) => m.status === 'sent' && /250/.test(m.response))).toBe(true);
+  // Exactly one SMTP delivery per recorded message.
+  expect(inbox.filter((m) => m.headers.get('x-qms-case') === c.caseNo)).toHaveLength(mails.body.length);
+});
+
+test('bad input answers 4xx with the field and the reason and records nothing', async () => {
+  const before = await db.complaintCase.count();
+  const missing = await api('POST', '/api/complaints', { ...complaint, customerName: undefined, severity: 'critical' });
+  expect(missing.status).toBe(400);
+  const fields = missing.body.error.errors.map((e: { field: string }) => e.field).sort();
+  expect(fields).toEqual(['customerName', 'severity']);
+  expect(missing.body.error.errors.find((e: { field: string }) => e.field === 'customerName').reason).toBe('is required');
+
+  const unknownRep = await api('POST', '/api/complaints', { ...complaint, salesRepId: 'p-nobody' });
+  expect(unknownRep.status).toBe(422);
+  expect(unknownRep.body.error.errors[0].field).toBe('salesRepId');
+  const notSales = await api('POST', '/api/complaints', { ...complaint, salesRepId: 'p-qa-zhang' });
+  expect(notSales.status).toBe(422);
+
+  const badJson = await fetch(base + '/api/complaints', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"x":' });
+  expect(badJson.status).toBe(400);
+  expect(await db.complaintCase.count()).toBe(before);
+
+  expect((await api('GET', '/api/complaints/CC-2026-9999')).status).toBe(404);
+  expect((await api('POST', '/api/complaints/CC-2026-9999/contact', { actorId: 'p-sales-wang', method: 'phone', summary: 'x' })).status).toBe(404);
+  expect((await api('GET', '/api/complaints/not-a-case')).status).toBe(400);
+});
+
+test('case numbers are unique and gap-free under concurrent intake', async () => {
+  const results = await Promise.all(
+    Array.from({ length: 12 }, (_, i) => api('POST', '/api/complaints', { ...complaint, description: `并发测试 ${i}` })),
+  );
+  expect(results.every((r) => r.status === 201)).toBe(true);
+  const nos = results.map((r) => r.body.caseNo as string);
+  expect(new Set(nos).size).toBe(12);
+  const year = nos[0].slice(3, 7);
+  const rows = await db.complaintCase.findMany({ where: { year: Number(year) }, select: { seq: true }, orderBy: { seq: 'asc' } });
+  rows.forEach((r, i) => expect(r.seq).toBe(i + 1));
+});
+
+test('health, readiness and the OpenAPI document', async () => {
+  expect((await api('GET', '/healthz')).status).toBe(200);
+  const ready = await api('GET', '/readyz');
+  expect(ready.status).toBe(200);
+  expect(ready.body).toMatchObject({ status: 'ready', database: { ok: true }, temporal: { ok: true } });
+  const doc = (await api('GET', '/api/openapi.json')).body;
+  expect(doc.openapi).toBe('3.1.0');
+  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/complaints', '/api/complaints/{caseNo}', '/api/complaints/{caseNo}/contact', '/healthz', '/readyz']));
+  const body = doc.paths['/api/complaints'].post.requestBody.content['application/json'].schema;
+  expect(body.required).toEqual(expect.arrayContaining(['customerName', 'product', 'description', 'category', 'severity', 'origin', 'salesRepId']));
+  expect(body.properties.severity.enum).toEqual(['urgent', 'normal']);
+});

@@ -1,0 +1,21 @@
+/**
+ * Replays the recorded histories under test/histories with the current workflow code.
+ * A change that would break a running case (non-determinism) fails here, in CI.
+ * Re-record after an intended, versioned change: RECORD_HISTORIES=1 npx jest test/first-contact.workflow.test.ts
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+
+const dir = path.join(__dirname, 'histories');
+const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+
+test('there are recorded histories to replay', () => {
+  expect(files.length).toBeGreaterThanOrEqual(2);
+});
+
+test.each(files)('replays %s deterministically', async (file) => {
+  const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
+  await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history, file);
+});
