@@ -8,7 +8,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../prisma/client';
 import { renderMarketQualityReport, type DocLanguage, type MarketQualityReportData } from '../templates/pdf';
+import { caseSections, caseSignatures, lateReasonsByStep } from './case-record';
 import { canonicalJson, sha256 } from './hash';
+import type { CaseSnapshot } from './store';
 
 export type DocumentKind = 'market_quality_report';
 
@@ -26,9 +28,17 @@ export const DOCUMENT_FORMS: Record<DocumentKind, { docNo: string; revision: str
 
 const EVENT_SUMMARIES: Record<string, (d: Record<string, unknown>) => string> = {
   case_received: () => '受理客户抱怨 / complaint received',
-  contact_recorded: (d) => `联络客户 (${d.method}): ${d.summary}${d.lateReason ? ` — 逾期原因: ${d.lateReason}` : ''}`,
+  step_completed: (d) => `完成 / completed: ${d.step}${d.lateReason ? ` — 逾期原因: ${d.lateReason}` : ''}`,
   step_entered: (d) => `进入步骤 / step: ${d.step}`,
-  clock_stopped: (d) => `时限 ${d.clock}: ${d.outcome}`,
+  case_closed: (d) => `结案 / closed: ${d.resolution ?? ''}`,
+  case_dismissed: (d) => `不予调查 / not investigated: ${d.reason} — ${d.explanation}`,
+  deadline_extended: (d) => `时限延长 / extended ${d.clockId}: ${d.fromDueAt} → ${d.toDueAt}（客户同意 / consent: ${(d.consent as { by?: string })?.by ?? ''}）`,
+  compensation_requested: (d) => `理赔申请 / compensation ${d.amount} ${d.currency}`,
+  compensation_decided: (d) => `理赔 ${d.decision} / compensation ${d.decision}`,
+  countermeasure_implemented: (d) => `对策实施 / implemented ${d.ref}: ${d.effect}`,
+  rpr_raised: () => '开立预防再发处理报告 / recurrence prevention report raised',
+  rpr_step_completed: (d) => `预防再发 / RPR ${d.step}`,
+  clock_stopped: (d) => `时限 ${d.clockId ?? d.clock}: ${d.outcome}`,
   mail_sent: (d) => `邮件 ${d.mailKind} → ${d.to}`,
   document_issued: (d) => `文件 ${d.kind} v${d.version}`,
 };
@@ -47,8 +57,6 @@ export function createDocumentActivities(deps: DocumentDeps) {
     });
     if (!c) throw ApplicationFailure.nonRetryable(`Case ${caseId} does not exist`, 'CaseNotFound');
     const people = new Map((await db.person.findMany()).map((p) => [p.id, p.name]));
-    const contact = c.events.find((e) => e.kind === 'contact_recorded');
-    const contactData = (contact?.data ?? {}) as Record<string, string>;
     return {
       company: { name: deps.company.name, nameEn: deps.company.nameEn, ...DOCUMENT_FORMS.market_quality_report },
       caseNo: c.caseNo,
@@ -68,21 +76,9 @@ export function createDocumentActivities(deps: DocumentDeps) {
       salesRep: c.salesRep.name,
       status: c.status,
       step: c.step,
-      sections: contact
-        ? [
-            {
-              title: '客户联络 / Customer contact',
-              fields: [
-                { label: '联络方式 / Method', value: contactData.method ?? '' },
-                { label: '联络人 / By', value: people.get(contact.actor) ?? contact.actor },
-                { label: '确认内容及后续 / Confirmed defect and next steps', value: contactData.summary ?? '' },
-                ...(contactData.lateReason ? [{ label: '逾期原因 / Late reason', value: contactData.lateReason }] : []),
-              ],
-            },
-          ]
-        : [],
+      sections: caseSections(c.data as Partial<CaseSnapshot>, lateReasonsByStep(c.events)),
       clocks: c.clocks.map((k) => ({
-        clock: k.clock,
+        clock: k.clockId,
         startedAt: k.startedAt.toISOString(),
         dueAt: k.dueAt.toISOString(),
         stoppedAt: k.stoppedAt?.toISOString() ?? null,
@@ -95,11 +91,7 @@ export function createDocumentActivities(deps: DocumentDeps) {
         actor: people.get(e.actor) ?? e.actor,
         summary: (EVENT_SUMMARIES[e.kind] ?? (() => e.kind))(e.data as Record<string, unknown>),
       })),
-      signatures: [
-        { role: '营业 / Sales', meaning: '填报 / reported', signer: c.salesRep.name, signedAt: c.createdAt.toISOString() },
-        { role: '品保 / QA', meaning: '分析确认 / analysis confirmed' },
-        { role: '品保主管 / QA manager', meaning: '核准 / approved' },
-      ],
+      signatures: caseSignatures(c.events, people, { name: c.salesRep.name, at: c.createdAt }),
     };
   }
 

@@ -5,8 +5,21 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../prisma/client';
-import type { CaseStatus, CaseStep, ClockName, ClockPlan, ClockState } from '../workflows/types';
-import { computeClockPlan, policyDefinitionSchema, type CaseAttributes } from './policy';
+import type {
+  CaseState,
+  CaseStatus,
+  CaseStep,
+  ClockName,
+  ClockOwner,
+  ClockPlan,
+  ClockState,
+  Extension,
+  PersonRole,
+} from '../workflows/types';
+import { compensationApprover, computeClockPlan, policyDefinitionSchema, type CaseAttributes } from './policy';
+
+/** What the workflow mirrors into complaint_case.data for lists, reports and the register. */
+export type CaseSnapshot = Pick<CaseState, 'data' | 'countermeasures' | 'compensation' | 'rpr' | 'resolution' | 'duplicateOf' | 'capaRound'>;
 
 export interface StoreDeps {
   db: Db;
@@ -19,37 +32,118 @@ export function createStoreActivities({ db }: StoreDeps) {
     return c;
   }
 
+  async function loadPolicy(c: Awaited<ReturnType<typeof loadCase>>) {
+    return policyDefinitionSchema.parse(c.policy.definition);
+  }
+
   return {
     /**
      * Compute a clock's plan (due time, reminders, escalations) from the case's own policy
      * version and store the clock row.
      */
-    async planClock(input: { caseId: string; clock: ClockName; startedAt: string }): Promise<ClockPlan> {
+    async planClock(input: {
+      caseId: string;
+      clockId: string;
+      clock: ClockName;
+      round: number;
+      owner: ClockOwner;
+      startedAt: string;
+      dueAt?: string;
+    }): Promise<ClockPlan> {
       const c = await loadCase(input.caseId);
-      const policy = policyDefinitionSchema.parse(c.policy.definition);
       const startedAt = new Date(input.startedAt);
-      const plan = computeClockPlan(policy, input.clock, c as CaseAttributes, startedAt);
+      const plan = computeClockPlan(await loadPolicy(c), input.clock, c as CaseAttributes, startedAt, {
+        id: input.clockId,
+        round: input.round,
+        owner: input.owner,
+        dueAt: input.dueAt ? new Date(input.dueAt) : undefined,
+      });
       // Deterministic for (policy version, clock, case, start): intake's first-contact row and
       // a retried activity compute the same plan, so an existing row is simply kept.
       await db.caseClock.upsert({
-        where: { caseId_clock: { caseId: c.id, clock: input.clock } },
+        where: { caseId_clockId: { caseId: c.id, clockId: input.clockId } },
         create: {
           caseId: c.id,
+          clockId: input.clockId,
           clock: input.clock,
+          round: input.round,
+          ownerRole: input.owner.role,
+          ownerDeptId: input.owner.departmentId ?? null,
           startedAt,
           dueAt: new Date(plan.dueAt),
           originalDue: new Date(plan.originalDueAt),
         },
-        update: {},
+        update: { ownerRole: input.owner.role, ownerDeptId: input.owner.departmentId ?? null },
       });
       return plan;
+    },
+
+    /**
+     * Move a running clock to the due time agreed with the customer (§5.5): the reminders
+     * and escalations are recomputed for the new due time; the original due time and
+     * every extension stay on record.
+     */
+    async extendClock(input: { caseId: string; clockId: string; extension: Extension }): Promise<ClockPlan> {
+      const c = await loadCase(input.caseId);
+      const row = await db.caseClock.findUnique({ where: { caseId_clockId: { caseId: c.id, clockId: input.clockId } } });
+      if (!row) throw ApplicationFailure.nonRetryable(`Clock ${input.clockId} of ${c.caseNo} does not exist`, 'ClockNotFound');
+      const plan = computeClockPlan(await loadPolicy(c), row.clock as ClockName, c as CaseAttributes, row.startedAt, {
+        id: row.clockId,
+        round: row.round,
+        owner: { role: row.ownerRole as ClockOwner['role'], departmentId: row.ownerDeptId ?? undefined },
+        dueAt: new Date(input.extension.toDueAt),
+      });
+      plan.originalDueAt = row.originalDue.toISOString();
+      const extensions = (row.extensions as unknown as Extension[]) ?? [];
+      const already = extensions.some((e) => e.at === input.extension.at && e.toDueAt === input.extension.toDueAt);
+      await db.$transaction(async (tx) => {
+        if (!already) {
+          await tx.caseClock.update({
+            where: { id: row.id },
+            data: { dueAt: new Date(plan.dueAt), extensions: [...extensions, input.extension] as object[] },
+          });
+        }
+        await recordEventRow(tx as unknown as Db, {
+          caseId: c.id,
+          key: `${c.id}:clock:${input.clockId}:extended:${input.extension.at}`,
+          kind: 'deadline_extended',
+          actorId: input.extension.actorId,
+          data: { clockId: input.clockId, ...input.extension },
+        });
+      });
+      return plan;
+    },
+
+    /** The approving role of a compensation under the case's authority matrix. */
+    async compensationApprover(input: { caseId: string; amount: number; currency: string }): Promise<PersonRole> {
+      const c = await loadCase(input.caseId);
+      const policy = await loadPolicy(c);
+      if (input.currency !== policy.authority.currency) {
+        throw ApplicationFailure.nonRetryable(
+          `The authority matrix is in ${policy.authority.currency}; a compensation in ${input.currency} needs the management representative`,
+          'CurrencyMismatch',
+        );
+      }
+      return compensationApprover(policy, input.amount);
+    },
+
+    /** Mirror what the workflow recorded (steps' data, countermeasures, compensation …) for lists and reports. */
+    async mirrorCase(input: { caseId: string; snapshot: CaseSnapshot }): Promise<void> {
+      await db.complaintCase.update({
+        where: { id: input.caseId },
+        data: {
+          data: input.snapshot as object,
+          resolution: input.snapshot.resolution,
+          duplicateOf: input.snapshot.duplicateOf,
+        },
+      });
     },
 
     /** Freeze a clock's outcome. Only the first write counts: an outcome is never recomputed. */
     async recordClockOutcome(input: { caseId: string; state: ClockState }): Promise<void> {
       const s = input.state;
       await db.caseClock.updateMany({
-        where: { caseId: input.caseId, clock: s.clock, outcome: null },
+        where: { caseId: input.caseId, clockId: s.id, outcome: null },
         data: {
           outcome: s.outcome,
           stoppedAt: s.stoppedAt ? new Date(s.stoppedAt) : null,
@@ -59,25 +153,37 @@ export function createStoreActivities({ db }: StoreDeps) {
       });
       await recordEventRow(db, {
         caseId: input.caseId,
-        key: `${input.caseId}:clock:${s.clock}:outcome`,
+        key: `${input.caseId}:clock:${s.id}:outcome`,
         kind: 'clock_stopped',
         actorId: 'system',
-        data: { clock: s.clock, outcome: s.outcome, dueAt: s.dueAt, stoppedAt: s.stoppedAt, lateReason: s.lateReason },
+        data: { clockId: s.id, clock: s.clock, outcome: s.outcome, dueAt: s.dueAt, stoppedAt: s.stoppedAt, lateReason: s.lateReason },
       });
     },
 
-    /** Mirror the current step / status. */
-    async recordStep(input: { caseId: string; step: CaseStep; status: CaseStatus }): Promise<void> {
-      await db.complaintCase.update({
-        where: { id: input.caseId },
-        data: { step: input.step, status: input.status, closedAt: input.status === 'closed' ? new Date() : undefined },
-      });
-      await recordEventRow(db, {
-        caseId: input.caseId,
-        key: `${input.caseId}:step:${input.step}`,
-        kind: 'step_entered',
-        actorId: 'system',
-        data: { step: input.step, status: input.status },
+    /** Mirror the current step / status (and the recorded data); `seq` numbers the steps entered. */
+    async recordStep(input: { caseId: string; step: CaseStep; status: CaseStatus; seq: number; snapshot: CaseSnapshot }): Promise<void> {
+      const closing = input.status === 'closed';
+      await db.$transaction(async (tx) => {
+        const current = await tx.complaintCase.findUnique({ where: { id: input.caseId }, select: { closedAt: true } });
+        await tx.complaintCase.update({
+          where: { id: input.caseId },
+          data: {
+            step: input.step,
+            status: input.status,
+            data: input.snapshot as object,
+            resolution: input.snapshot.resolution,
+            duplicateOf: input.snapshot.duplicateOf,
+            // The first close time is kept when a retried activity runs again.
+            closedAt: closing ? (current?.closedAt ?? new Date()) : undefined,
+          },
+        });
+        await recordEventRow(tx as unknown as Db, {
+          caseId: input.caseId,
+          key: `${input.caseId}:step:${input.seq}:${input.step}`,
+          kind: closing ? 'case_closed' : 'step_entered',
+          actorId: 'system',
+          data: { step: input.step, status: input.status, resolution: input.snapshot.resolution },
+        });
       });
     },
 

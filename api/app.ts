@@ -10,6 +10,7 @@ import { errorHandler, HttpError } from './errors';
 import { buildOpenApi } from './openapi';
 import { RouteRegistry } from './registry';
 import { complaintRoutes } from './routes/complaints';
+import { stepRoutes } from './routes/steps';
 import { healthRoutes } from './routes/health';
 import { homePage } from './routes/home';
 import { outboxRouter } from './routes/outbox';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
 
   app.use(healthRoutes(registry, { db: deps.db, temporal: deps.temporal, namespace: deps.namespace }));
   app.use(complaintRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
+  app.use(stepRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
   app.use(peopleRoutes(registry, deps.db));
   const openapi = () => buildOpenApi(registry.routes, { title: 'QMS customer complaints', version: '0.1.0', serverUrl: deps.publicUrl });
   app.get('/api/openapi.json', (_req, res) => {

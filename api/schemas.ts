@@ -3,7 +3,6 @@
  * the OpenAPI document (api/openapi.ts), so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { CONTACT_METHODS } from '../workflows/types';
 
 // Plain messages for the common cases: a missing field "is required", a wrong type says what it must be.
 z.config({
@@ -37,16 +36,6 @@ export const createComplaintBody = z
   .strict();
 export type CreateComplaintBody = z.infer<typeof createComplaintBody>;
 
-export const recordContactBody = z
-  .object({
-    actorId: text(64).describe('Person recording the contact'),
-    method: z.enum(CONTACT_METHODS).describe('How the customer was reached'),
-    summary: text(5_000).describe('Defect confirmed with the customer and agreed next steps'),
-    contactedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
-    lateReason: z.string().trim().max(2_000).optional().describe('Required when the 12-hour deadline has passed'),
-  })
-  .strict();
-export type RecordContactBody = z.infer<typeof recordContactBody>;
 
 export const documentParams = caseNoParam.extend({
   kind: z.enum(['market_quality_report']),
@@ -61,13 +50,20 @@ export const errorResponse = z.object({
   }),
 });
 
+/** Who acts. Until sign-in (issue #6) replaces it, the API takes the person id in the body. */
+export const actorField = text(64).describe('Person recording the step (person id)');
+
 export const clockView = z.object({
+  id: z.string(),
+  round: z.number().int(),
+  owner: z.object({ role: z.string(), departmentId: z.string().nullable() }),
+  extensions: z.array(z.unknown()),
   clock: z.string(),
   startedAt: z.string(),
   dueAt: z.string(),
   originalDueAt: z.string(),
   stoppedAt: z.string().nullable(),
-  outcome: z.enum(['met', 'met_after_extension', 'missed']).nullable(),
+  outcome: z.enum(['met', 'met_after_extension', 'missed', 'cancelled']).nullable(),
   lateReason: z.string().nullable(),
   escalationLevel: z.number().int(),
 });
@@ -92,7 +88,11 @@ export const caseView = z.object({
   salesRep: z.object({ id: z.string(), name: z.string() }),
   policy: z.string(),
   workflowId: z.string(),
+  resolution: z.string().nullable(),
+  duplicateOf: z.string().nullable(),
+  closedAt: z.string().nullable(),
   clocks: z.array(clockView),
+  record: z.record(z.string(), z.unknown()).describe('What the steps recorded (analysis, countermeasures, reply …)'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -9,7 +9,7 @@
  *   if (!(await condition(() => done, untilNextEvent))) { …remind or escalate… }
  */
 import { condition } from '@temporalio/workflow';
-import type { ClockOutcome, ClockPlan, ClockState, RecipientRole } from './types';
+import type { ClockOutcome, ClockPlan, ClockState, Extension, RecipientRole } from './types';
 
 export type ClockEvent =
   | { kind: 'reminder'; index: number; at: string; lead: string }
@@ -24,6 +24,7 @@ export class DeadlineClock {
   private plan: ClockPlan;
   private revision = 0;
   private extended = false;
+  private cancelled = false;
   private readonly fired = new Set<string>();
   readonly state: ClockState;
 
@@ -34,7 +35,10 @@ export class DeadlineClock {
   ) {
     this.plan = plan;
     this.state = {
+      id: plan.id,
       clock: plan.clock,
+      round: plan.round,
+      owner: plan.owner,
       startedAt: plan.startedAt,
       dueAt: plan.dueAt,
       originalDueAt: plan.originalDueAt,
@@ -43,7 +47,12 @@ export class DeadlineClock {
       stoppedAt: null,
       outcome: null,
       lateReason: null,
+      extensions: [],
     };
+  }
+
+  get running(): boolean {
+    return this.state.outcome === null;
   }
 
   get dueAt(): Date {
@@ -56,10 +65,17 @@ export class DeadlineClock {
   }
 
   /** Replace the schedule (an accepted extension); the waiting loop picks it up at once. */
-  reschedule(plan: ClockPlan): void {
+  reschedule(plan: ClockPlan, extension: Extension): void {
     this.plan = plan;
     this.extended = true;
     this.state.dueAt = plan.dueAt;
+    this.state.extensions.push(extension);
+    this.revision++;
+  }
+
+  /** The step is no longer needed (case dismissed): stop with outcome `cancelled`. */
+  cancel(): void {
+    this.cancelled = true;
     this.revision++;
   }
 
@@ -88,7 +104,7 @@ export class DeadlineClock {
       const woke = next
         ? await condition(() => this.isDone() || this.revision !== revision, Math.max(1, Date.parse(next.at) - Date.now()))
         : (await condition(() => this.isDone() || this.revision !== revision), true);
-      if (this.isDone()) break;
+      if (this.isDone() || this.cancelled) break;
       if (woke || !next) continue; // rescheduled: recompute what comes next
       this.fired.add(this.key(next));
       if (next.kind === 'reminder') {
@@ -108,7 +124,9 @@ export class DeadlineClock {
   private stop(): ClockState {
     const stoppedAt = new Date(Date.now());
     const late = stoppedAt.getTime() > this.dueAt.getTime();
-    const outcome: ClockOutcome = late ? 'missed' : this.extended ? 'met_after_extension' : 'met';
+    const outcome: ClockOutcome = this.cancelled && !this.isDone()
+      ? 'cancelled'
+      : late ? 'missed' : this.extended ? 'met_after_extension' : 'met';
     this.state.stoppedAt = stoppedAt.toISOString();
     this.state.outcome = outcome;
     return this.state;

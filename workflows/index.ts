@@ -1,2 +1,4 @@
 /** Workflow entry points registered with the worker (bundled from this file). */
 export { complaintCase } from './complaint-case';
+export { countermeasure } from './countermeasure';
+export { recurrencePrevention } from './recurrence-prevention';

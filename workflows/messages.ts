@@ -1,12 +1,57 @@
 /**
- * Updates and queries of the complaint-case workflow. The API imports these constants,
- * so names and argument types are checked on both sides.
+ * Updates and queries of the complaint workflows. The API imports these constants, so
+ * names and argument types are checked on both sides. Every human step is an update
+ * with a validator: a wrong step answers 409, a wrong role 403, bad data 422 (with the
+ * field), and nothing is recorded.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CaseState, RecordContactInput } from './types';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  CompensationData,
+  CompensationDecisionData,
+  DismissData,
+  ExtendDeadlineData,
+  ImplementationData,
+  RprStepRequest,
+  StepRequest,
+} from './steps';
+import type { Actor, CaseState, ClockState, Compensation, CountermeasureItem } from './types';
 
-/** The workflow's full state: step, clocks, decisions. */
+/** The case workflow's full state: step, clocks, decisions, recorded data. */
 export const caseStateQuery = defineQuery<CaseState>('caseState');
 
-/** Sales records the first contact with the customer (§5.1, 12-h clock). */
-export const recordContactUpdate = defineUpdate<CaseState, [RecordContactInput]>('recordContact');
+/** Complete the current step of the procedure (see workflows/steps.ts for each step's data). */
+export const completeStepUpdate = defineUpdate<CaseState, [StepRequest]>('completeStep');
+
+/** Move a running deadline with the customer's consent, asked before it passes (§5.5). */
+export const extendDeadlineUpdate = defineUpdate<ClockState, [{ actor: Actor } & ExtendDeadlineData]>('extendDeadline');
+
+/** Record a compensation claim (理赔); its approver follows the authority matrix (§5.3(5)). */
+export const requestCompensationUpdate = defineUpdate<Compensation, [{ actor: Actor } & CompensationData]>('requestCompensation');
+
+/** The approver chosen by the authority matrix decides the compensation. */
+export const decideCompensationUpdate = defineUpdate<Compensation, [{ actor: Actor } & CompensationDecisionData]>('decideCompensation');
+
+/** A recorded decision not to investigate: unfounded, withdrawn or duplicate. */
+export const dismissCaseUpdate = defineUpdate<CaseState, [{ actor: Actor } & DismissData]>('dismissCase');
+
+// ── Countermeasure child workflow (one per containment / permanent / prevention action)
+
+export const countermeasureStateQuery = defineQuery<CountermeasureItem & { clock: ClockState | null }>('countermeasureState');
+export const recordImplementationUpdate = defineUpdate<CountermeasureItem, [{ actor: Actor; lateReason?: string } & ImplementationData]>(
+  'recordImplementation',
+);
+/** The parent no longer needs the action (case dismissed). */
+export const cancelSignal = defineSignal<[{ reason: string }]>('cancel');
+
+// ── Recurrence Prevention Report child workflow (serious cases, §5.3(4))
+
+export interface RprState {
+  caseNo: string;
+  step: 'proposal' | 'approval' | 'implementation' | 'effect' | 'verification' | 'closed' | 'cancelled';
+  round: number;
+  data: Record<string, unknown>;
+  clocks: ClockState[];
+  decisions: { at: string; step: string; actorId: string; data: Record<string, unknown> }[];
+}
+export const rprStateQuery = defineQuery<RprState>('rprState');
+export const rprStepUpdate = defineUpdate<RprState, [RprStepRequest]>('rprStep');

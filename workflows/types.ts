@@ -8,22 +8,60 @@ export type Severity = 'urgent' | 'normal';
 export type Origin = 'own_plant' | 'supplier';
 export type Channel = 'phone' | 'email' | 'visit' | 'web' | 'hotline';
 
-/** Clocks of the regulation's deadline table (§5.2(4), §5.3(7), §5.5). */
+/** Roles of the regulation (§4) plus the auditor and the administrator. */
+export type PersonRole =
+  | 'sales'
+  | 'qa_engineer'
+  | 'qa_manager'
+  | 'department_owner'
+  | 'general_affairs'
+  | 'management_rep'
+  | 'auditor'
+  | 'admin';
+
+/**
+ * Clocks of the regulation's deadline table (§5.2(4), §5.3(7), §5.5) and of the steps
+ * the regulation leaves to the company (approval, implementation, verification …).
+ */
 export type ClockName =
   | 'first_contact'
   | 'preliminary_analysis'
+  | 'root_cause_analysis'
   | 'capa_plan'
+  | 'capa_approval'
   | 'reply'
-  | 'potential_cause_report';
+  | 'potential_cause_report'
+  | 'countermeasure'
+  | 'effect_confirmation'
+  | 'verification'
+  | 'closure'
+  | 'compensation_approval'
+  | 'rpr_proposal'
+  | 'rpr_approval'
+  | 'rpr_implementation'
+  | 'rpr_effect'
+  | 'rpr_verification';
 
 /** Who receives a reminder or an escalation; resolved from the case and the people records. */
-export type RecipientRole = 'owner' | 'sales_rep' | 'qa_engineer' | 'qa_manager' | 'management_rep';
+export type RecipientRole = 'owner' | 'sales_rep' | 'qa_engineer' | 'qa_manager' | 'management_rep' | 'department_owner';
 
-export type ClockOutcome = 'met' | 'met_after_extension' | 'missed';
+/** Who owns a clock's step: its reminders go there, and "owner" in an escalation means them. */
+export interface ClockOwner {
+  role: PersonRole;
+  /** For department work: the responsible department (its owners are reminded). */
+  departmentId?: string;
+}
+
+/** `cancelled`: the step stopped being needed (case dismissed as unfounded / withdrawn / duplicate). */
+export type ClockOutcome = 'met' | 'met_after_extension' | 'missed' | 'cancelled';
 
 /** A clock's schedule, computed by an activity from the case's policy and calendar. Times are ISO strings. */
 export interface ClockPlan {
+  /** Unique within the case: the clock name, with `#round` for a re-run and `:ref` for a countermeasure. */
+  id: string;
   clock: ClockName;
+  round: number;
+  owner: ClockOwner;
   startedAt: string;
   dueAt: string;
   /** The due time before any extension. */
@@ -32,8 +70,21 @@ export interface ClockPlan {
   escalations: { level: number; at: string; notify: RecipientRole[] }[];
 }
 
+export interface Extension {
+  at: string;
+  actorId: string;
+  fromDueAt: string;
+  toDueAt: string;
+  reason: string;
+  /** The customer's consent, asked before the deadline passed (§5.5). */
+  consent: { by: string; at: string; method: string };
+}
+
 export interface ClockState {
+  id: string;
   clock: ClockName;
+  round: number;
+  owner: ClockOwner;
   startedAt: string;
   dueAt: string;
   originalDueAt: string;
@@ -42,6 +93,7 @@ export interface ClockState {
   stoppedAt: string | null;
   outcome: ClockOutcome | null;
   lateReason: string | null;
+  extensions: Extension[];
 }
 
 /** What the workflow is started with: the case as recorded at intake. */
@@ -60,10 +112,33 @@ export interface CaseInput {
 
 /** Steps of the procedure, in the regulation's order. */
 export type CaseStep =
-  | 'first_contact'
-  | 'sample_pending';
+  | 'first_contact' // §5.1 sales contacts the customer (12 h)
+  | 'onsite_resolution' // §5.1.1(1) installation / usage problem answered on the spot by sales
+  | 'sample_pending' // §5.1.1(2) sales brings the sample and the report to QA
+  | 'potential_cause_analysis' // no sample, the customer wants an explanation: QA, 48 h
+  | 'environmental_investigation' // §5.1.3, §5.2(2) general affairs investigates
+  | 'preliminary_analysis' // §5.2 QA: occurrence / escape cause, responsible department (24 h / 2 d)
+  | 'root_cause_analysis' // §5.3(2)(3) cause unclear: reproduction / deeper analysis by the department
+  | 'capa_plan' // §5.3(1)(2) containment, permanent and prevention measures (24 h)
+  | 'capa_approval' // §5.3(3) QA manager approves before implementation
+  | 'reply' // §5.4 sales sends the Customer Complaint Reply (48 h / 3 d / 7 d from the sample)
+  | 'effect_confirmation' // §5.4 the customer confirms the effect after countermeasure goods arrive
+  | 'verification' // §5.3(3)(5) QA: no recurrence in the month, last month's actions done
+  | 'closure' // QA manager closes; the case enters the register
+  | 'closed';
 
 export type CaseStatus = 'open' | 'closed';
+
+/** Why a case was closed: the procedure ran to its end, or a recorded decision not to investigate. */
+export type Resolution = 'resolved' | 'answered_on_site' | 'unfounded' | 'withdrawn' | 'duplicate';
+
+/** The person acting, as the API resolved them from the signed-in account. */
+export interface Actor {
+  id: string;
+  role: PersonRole;
+  departmentId: string;
+  name?: string;
+}
 
 export interface Decision {
   at: string;
@@ -73,24 +148,50 @@ export interface Decision {
   data: Record<string, unknown>;
 }
 
+export interface CountermeasureItem {
+  /** C1… containment, P1… permanent, M1… management / prevention. */
+  ref: string;
+  kind: 'containment' | 'permanent' | 'prevention';
+  action: string;
+  ownerDepartmentId: string;
+  dueAt: string;
+  status: 'open' | 'implemented' | 'cancelled';
+  implementedAt?: string;
+  effect?: string;
+}
+
+export interface Compensation {
+  amount: number;
+  currency: string;
+  responsibleDepartmentId: string;
+  reason: string;
+  requestedBy: string;
+  requiredRole: PersonRole;
+  approvedBy?: string;
+  approvedAt?: string;
+  decision?: 'approved' | 'rejected';
+  note?: string;
+}
+
+export interface RprSummary {
+  workflowId: string;
+  status: 'open' | 'closed' | 'cancelled';
+  step: string;
+}
+
 export interface CaseState {
   caseNo: string;
   step: CaseStep;
   status: CaseStatus;
+  resolution: Resolution | null;
   clocks: ClockState[];
   decisions: Decision[];
-}
-
-export const CONTACT_METHODS = ['phone', 'email', 'visit', 'video', 'other'] as const;
-export type ContactMethod = (typeof CONTACT_METHODS)[number];
-
-export interface RecordContactInput {
-  actorId: string;
-  method: ContactMethod;
-  /** When the customer was reached; defaults to the time the update is handled. */
-  contactedAt?: string;
-  /** Defect confirmed with the customer and the agreed next steps. */
-  summary: string;
-  /** Required when the first-contact deadline has already passed (§6(5)). */
-  lateReason?: string;
+  /** What the steps recorded, by step (the latest round). */
+  data: Partial<Record<CaseStep, Record<string, unknown>>>;
+  countermeasures: CountermeasureItem[];
+  compensation: Compensation | null;
+  rpr: RprSummary | null;
+  duplicateOf: string | null;
+  /** Rounds of the CAPA plan (a rejection or a failed verification sends it back). */
+  capaRound: number;
 }

@@ -16,7 +16,7 @@ import { renderEscalation } from '../../templates/mail/escalation';
 import { resolveMailLocale } from '../../templates/mail/format';
 import { buildDeadlineIcs, deadlineIcsAttachment } from '../../templates/mail/ics';
 import { renderReminder } from '../../templates/mail/reminder';
-import type { ClockPlan, RecipientRole } from '../../workflows/types';
+import type { ClockOwner, ClockPlan, RecipientRole } from '../../workflows/types';
 import { recordEventRow } from '../store';
 import { isPermanentMailError, messageIdFromKey, type MailTransport, type OutgoingMail } from './transport';
 
@@ -49,14 +49,24 @@ export interface Recipient {
 export function createMailActivities(deps: MailDeps) {
   const { db } = deps;
 
-  /** Resolve roles to people: the case's owner (its sales rep) or the holders of a role. */
-  async function resolveRecipients(caseRow: { salesRepId: string }, roles: RecipientRole[]): Promise<Recipient[]> {
+  /**
+   * Resolve roles to people. "owner" is whoever owns the clock's step: the case's own sales
+   * rep for sales steps, the owners of the responsible department for department work, or
+   * the holders of the step's role (QA engineers, the QA manager …).
+   */
+  async function resolveRecipients(caseRow: { salesRepId: string }, roles: RecipientRole[], owner: ClockOwner): Promise<Recipient[]> {
     const byId = new Map<string, Recipient>();
+    const holders = (role: string, departmentId?: string) =>
+      db.person.findMany({ where: { role, active: true, ...(departmentId ? { departmentId } : {}) }, orderBy: { id: 'asc' } });
     for (const role of roles) {
       const people =
-        role === 'owner' || role === 'sales_rep'
+        role === 'sales_rep' || (role === 'owner' && owner.role === 'sales')
           ? await db.person.findMany({ where: { id: caseRow.salesRepId } })
-          : await db.person.findMany({ where: { role, active: true }, orderBy: { id: 'asc' } });
+          : role === 'owner'
+            ? await holders(owner.role, owner.departmentId)
+            : role === 'department_owner'
+              ? await holders('department_owner', owner.role === 'department_owner' ? owner.departmentId : undefined)
+              : await holders(role);
       for (const p of people) byId.set(p.id, p);
     }
     return [...byId.values()];
@@ -115,9 +125,12 @@ export function createMailActivities(deps: MailDeps) {
     async sendClockNotice(input: ClockNoticeInput): Promise<{ sent: number; skipped: number }> {
       const c = await db.complaintCase.findUnique({ where: { id: input.caseId }, include: { salesRep: true } });
       if (!c) throw ApplicationFailure.nonRetryable(`Case ${input.caseId} does not exist`, 'CaseNotFound');
-      const recipients = await resolveRecipients(c, input.notify);
+      const owner = input.plan.owner ?? { role: 'sales' };
+      const recipients = await resolveRecipients(c, input.notify, owner);
+      const ownerName =
+        owner.role === 'sales' ? c.salesRep.name : (await resolveRecipients(c, ['owner'], owner)).map((p) => p.name).join('、') || owner.role;
       const dueAt = new Date(input.plan.dueAt);
-      const link = `${deps.publicUrl}/cases/${encodeURIComponent(c.caseNo)}#${input.plan.clock}`;
+      const link = `${deps.publicUrl}/cases/${encodeURIComponent(c.caseNo)}#${input.plan.id}`;
       // "now" as the workflow saw it when the event fired, so a retried render says the same thing.
       const now = new Date(
         input.kind === 'reminder'
@@ -128,11 +141,11 @@ export function createMailActivities(deps: MailDeps) {
       let skipped = 0;
       for (const r of recipients) {
         const locale = resolveMailLocale(r.locale);
-        const label = clockLabel(input.plan.clock, locale);
+        const label = clockLabel(input.plan.id, locale);
         const key =
           input.kind === 'reminder'
-            ? `${c.caseNo}:${input.plan.clock}:reminder:${input.plan.reminders[input.level]?.lead}@${input.plan.dueAt}:${r.id}`
-            : `${c.caseNo}:${input.plan.clock}:escalation:${input.level}:${r.id}`;
+            ? `${c.caseNo}:${input.plan.id}:reminder:${input.plan.reminders[input.level]?.lead}@${input.plan.dueAt}:${r.id}`
+            : `${c.caseNo}:${input.plan.id}:escalation:${input.level}:${r.id}`;
         const rendered =
           input.kind === 'reminder'
             ? renderReminder({
@@ -141,7 +154,7 @@ export function createMailActivities(deps: MailDeps) {
               })
             : renderEscalation({
                 locale, recipientName: r.name, caseNo: c.caseNo, customerName: c.customerName, product: c.product,
-                clockLabel: label, dueAt, now, timeZone: deps.timeZone, ownerName: c.salesRep.name,
+                clockLabel: label, dueAt, now, timeZone: deps.timeZone, ownerName,
                 level: input.level, levelLabel: escalationLevelLabel(input.level, locale), link,
               });
         const ok = await sendOnce(key, { caseId: c.id, kind: input.kind, to: [r.email], subject: rendered.subject }, () => ({
@@ -150,11 +163,11 @@ export function createMailActivities(deps: MailDeps) {
           text: rendered.text,
           html: rendered.html,
           messageId: messageIdFromKey(key, deps.mailDomain),
-          headers: { 'X-QMS-Case': c.caseNo, 'X-QMS-Clock': input.plan.clock, 'X-QMS-Kind': `${input.kind}:${input.level}` },
+          headers: { 'X-QMS-Case': c.caseNo, 'X-QMS-Clock': input.plan.id, 'X-QMS-Kind': `${input.kind}:${input.level}` },
           attachments: [
             deadlineIcsAttachment(
               buildDeadlineIcs({
-                uid: `${c.id}-${input.plan.clock}@${deps.mailDomain}`,
+                uid: `${c.id}-${input.plan.id}@${deps.mailDomain}`,
                 caseNo: c.caseNo,
                 summary: `${c.caseNo} ${label}`,
                 description: `${c.customerName} · ${c.product}\n${link}`,
@@ -174,7 +187,7 @@ export function createMailActivities(deps: MailDeps) {
             key: `mail:${key}`,
             kind: 'mail_sent',
             actorId: 'system',
-            data: { mailKind: input.kind, clock: input.plan.clock, level: input.level, to: r.email, recipientId: r.id, attempt: Context.current().info.attempt },
+            data: { mailKind: input.kind, clock: input.plan.id, level: input.level, to: r.email, recipientId: r.id, attempt: Context.current().info.attempt },
           });
         } else skipped++;
       }

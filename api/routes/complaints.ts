@@ -3,10 +3,10 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../prisma/client';
-import { caseStateQuery, recordContactUpdate } from '../../workflows/messages';
+import { caseStateQuery } from '../../workflows/messages';
 import { HttpError, notFound } from '../errors';
 import type { RouteRegistry } from '../registry';
-import { caseNoParam, caseView, createComplaintBody, documentParams, errorResponse, recordContactBody } from '../schemas';
+import { caseNoParam, caseView, createComplaintBody, documentParams, errorResponse } from '../schemas';
 import type { CaseService } from '../services/cases';
 
 export interface ComplaintRouteDeps {
@@ -82,26 +82,6 @@ export function complaintRoutes(registry: RouteRegistry, deps: ComplaintRouteDep
     async ({ params }) => {
       const c = await cases.get(params.caseNo);
       return temporal.workflow.getHandle(c.workflowId).query(caseStateQuery);
-    },
-  );
-
-  registry.add(
-    router,
-    {
-      method: 'post',
-      path: '/api/complaints/:caseNo/contact',
-      summary: 'Record the first contact with the customer (stops the 12-hour clock)',
-      description: 'Runs the recordContact workflow update; its validator answers 409 (wrong step) or 422 (field and reason) without changing anything.',
-      tags: ['steps'],
-      params: caseNoParam,
-      body: recordContactBody,
-      responses: { 200: { description: 'New workflow state' }, 404: err, 409: err, 422: err },
-    },
-    async ({ params, body }) => {
-      const c = await cases.get(params.caseNo);
-      const actor = await db.person.findUnique({ where: { id: body.actorId } });
-      if (!actor || !actor.active) throw new HttpError(422, 'validation_failed', `actorId: no active person "${body.actorId}"`, [{ field: 'actorId', reason: 'unknown person' }]);
-      return temporal.workflow.getHandle(c.workflowId).executeUpdate(recordContactUpdate, { args: [body] });
     },
   );
 

@@ -12,6 +12,18 @@ export const CLOCK_LABELS = {
   capa_plan: { 'zh-CN': '临时对策及纠正预防计划', en: 'Containment and CAPA plan' },
   reply: { 'zh-CN': '回复客户', en: 'Reply to the customer' },
   potential_cause_report: { 'zh-CN': '潜在失效原因分析报告', en: 'Potential failure cause analysis report' },
+  root_cause_analysis: { 'zh-CN': '真因分析（再现/深入分析）', en: 'Root-cause analysis (reproduction / deeper analysis)' },
+  capa_approval: { 'zh-CN': '品保主管核准对策', en: 'QA-manager approval of the countermeasures' },
+  countermeasure: { 'zh-CN': '对策实施及效果', en: 'Countermeasure implementation and effect' },
+  effect_confirmation: { 'zh-CN': '客户端对策效果确认', en: 'Effect confirmed at the customer' },
+  verification: { 'zh-CN': '品保效果验证', en: 'QA verification of effectiveness' },
+  closure: { 'zh-CN': '结案核准', en: 'Closure approval' },
+  compensation_approval: { 'zh-CN': '理赔核准', en: 'Compensation approval' },
+  rpr_proposal: { 'zh-CN': '预防再发对策提出', en: 'Recurrence prevention: proposal' },
+  rpr_approval: { 'zh-CN': '预防再发对策核准', en: 'Recurrence prevention: approval' },
+  rpr_implementation: { 'zh-CN': '预防再发对策实施', en: 'Recurrence prevention: implementation' },
+  rpr_effect: { 'zh-CN': '预防再发效果记录', en: 'Recurrence prevention: effect' },
+  rpr_verification: { 'zh-CN': '预防再发效果验证', en: 'Recurrence prevention: verification' },
 } as const satisfies Record<string, LocalisedLabel>;
 
 export type ClockName = keyof typeof CLOCK_LABELS;
@@ -22,7 +34,11 @@ export function isClockName(clock: string): clock is ClockName {
 
 /** The label of a clock; a clock the policy added without a label is shown by its name. */
 export function clockLabel(clock: string, locale: MailLocale): string {
-  return isClockName(clock) ? CLOCK_LABELS[clock][locale] : clock;
+  // A clock id may carry its round and reference: "capa_plan#2", "countermeasure:P1".
+  const m = /^([a-z_]+)(?:#(\d+))?(?::(.+))?$/.exec(clock);
+  if (!m || !isClockName(m[1])) return clock;
+  const round = m[2] ? (locale === 'zh-CN' ? `（第 ${m[2]} 轮）` : ` (round ${m[2]})`) : '';
+  return `${CLOCK_LABELS[m[1]][locale]}${m[3] ? ` ${m[3]}` : ''}${round}`;
 }
 
 /** Escalation chain after the owner: level 1 → QA manager, level 2 → management representative. */

@@ -1,0 +1,264 @@
+/**
+ * The human steps of a case, each a workflow update: the API validates the body (400 with
+ * the field), resolves who acts, and the workflow's validator checks the step, the role
+ * and the procedure's rules (409 wrong step, 403 wrong role, 422 with the field) before
+ * anything is recorded. The answer is the case's state after the step.
+ */
+import { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { Db } from '../../prisma/client';
+import {
+  caseStateQuery,
+  completeStepUpdate,
+  countermeasureStateQuery,
+  decideCompensationUpdate,
+  dismissCaseUpdate,
+  extendDeadlineUpdate,
+  recordImplementationUpdate,
+  requestCompensationUpdate,
+  rprStateQuery,
+  rprStepUpdate,
+} from '../../workflows/messages';
+import {
+  HUMAN_STEPS,
+  compensationDecisionSchema,
+  compensationSchema,
+  dismissSchema,
+  extendDeadlineSchema,
+  implementationSchema,
+  rprStepSchemas,
+  stepSchemas,
+  type HumanStep,
+  type RprStep,
+} from '../../workflows/steps';
+import type { Actor, PersonRole } from '../../workflows/types';
+import { HttpError, invalidField, notFound } from '../errors';
+import type { RouteRegistry } from '../registry';
+import { actorField, caseNoParam, errorResponse } from '../schemas';
+import type { CaseService } from '../services/cases';
+
+export interface StepRouteDeps {
+  db: Db;
+  temporal: Client;
+  cases: CaseService;
+}
+
+const lateReason = z.string().trim().max(2_000).optional().describe('Required when a clock this step stops is already overdue (§6(5))');
+
+export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router {
+  const router = Router();
+  const { db, temporal, cases } = deps;
+  const err = { description: 'Error', schema: errorResponse };
+  const refused = { 400: err, 403: err, 404: err, 409: err, 422: err };
+
+  /** Until sign-in (issue #6), the actor is the person named in the body; roles come from the people records. */
+  async function actorOf(actorId: string): Promise<Actor> {
+    const p = await db.person.findUnique({ where: { id: actorId } });
+    if (!p || !p.active) throw invalidField('actorId', `no active person "${actorId}"`);
+    return { id: p.id, role: p.role as PersonRole, departmentId: p.departmentId, name: p.name };
+  }
+  const handleOf = async (caseNo: string) => temporal.workflow.getHandle((await cases.get(caseNo)).workflowId);
+
+  for (const step of HUMAN_STEPS) {
+    registry.add(
+      router,
+      {
+        method: 'post',
+        path: `/api/complaints/:caseNo/steps/${step}`,
+        summary: `Complete the step ${step}`,
+        tags: ['steps'],
+        params: caseNoParam,
+        body: z.object({ actorId: actorField, data: stepSchemas[step as HumanStep], lateReason }).strict(),
+        responses: { 200: { description: 'The case state after the step' }, ...refused },
+      },
+      async ({ params, body }) => {
+        const handle = await handleOf(params.caseNo);
+        return handle.executeUpdate(completeStepUpdate, {
+          args: [{ step, actor: await actorOf(body.actorId), data: body.data, lateReason: body.lateReason }],
+        });
+      },
+    );
+  }
+
+  registry.add(
+    router,
+    {
+      method: 'post',
+      path: '/api/complaints/:caseNo/contact',
+      summary: 'Record the first contact with the customer (stops the 12-hour clock)',
+      description: 'Shortcut for steps/first_contact with a flat body.',
+      tags: ['steps'],
+      params: caseNoParam,
+      body: stepSchemas.first_contact.extend({ actorId: actorField, lateReason }),
+      responses: { 200: { description: 'The case state after the step' }, ...refused },
+    },
+    async ({ params, body }) => {
+      const { actorId, lateReason: late, ...data } = body;
+      const handle = await handleOf(params.caseNo);
+      return handle.executeUpdate(completeStepUpdate, { args: [{ step: 'first_contact', actor: await actorOf(actorId), data, lateReason: late }] });
+    },
+  );
+
+  registry.add(
+    router,
+    {
+      method: 'post',
+      path: '/api/complaints/:caseNo/extensions',
+      summary: "Move a running deadline with the customer's consent (§5.5)",
+      description: 'Allowed only before the deadline passes; the original due time and every extension stay on record, and the outcome becomes met_after_extension.',
+      tags: ['steps'],
+      params: caseNoParam,
+      body: extendDeadlineSchema.extend({ actorId: actorField }),
+      responses: { 200: { description: 'The clock after the extension' }, ...refused },
+    },
+    async ({ params, body }) => {
+      const { actorId, ...rest } = body;
+      const handle = await handleOf(params.caseNo);
+      return handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: await actorOf(actorId), ...rest }] });
+    },
+  );
+
+  registry.add(
+    router,
+    {
+      method: 'post',
+      path: '/api/complaints/:caseNo/compensation',
+      summary: 'Record a compensation claim (理赔); the authority matrix names its approver',
+      tags: ['steps'],
+      params: caseNoParam,
+      body: compensationSchema.extend({ actorId: actorField }),
+      responses: { 200: { description: 'The compensation with its required approver role' }, ...refused },
+    },
+    async ({ params, body }) => {
+      const { actorId, ...rest } = body;
+      const dept = await db.department.findUnique({ where: { id: rest.responsibleDepartmentId } });
+      if (!dept) throw invalidField('responsibleDepartmentId', `no department "${rest.responsibleDepartmentId}"`);
+      const handle = await handleOf(params.caseNo);
+      return handle.executeUpdate(requestCompensationUpdate, { args: [{ actor: await actorOf(actorId), ...rest }] });
+    },
+  );
+
+  registry.add(
+    router,
+    {
+      method: 'post',
+      path: '/api/complaints/:caseNo/compensation/decision',
+      summary: 'Approve or reject the compensation (only the role the authority matrix names)',
+      tags: ['steps'],
+      params: caseNoParam,
+      body: compensationDecisionSchema.extend({ actorId: actorField }),
+      responses: { 200: { description: 'The decided compensation' }, ...refused },
+    },
+    async ({ params, body }) => {
+      const { actorId, ...rest } = body;
+      const handle = await handleOf(params.caseNo);
+      return handle.executeUpdate(decideCompensationUpdate, { args: [{ actor: await actorOf(actorId), ...rest }] });
+    },
+  );
+
+  registry.add(
+    router,
+    {
+      method: 'post',
+      path: '/api/complaints/:caseNo/dismissal',
+      summary: 'Record a decision not to investigate: unfounded, withdrawn or duplicate (QA manager)',
+      description: 'ISO 13485 §8.2.2 / 21 CFR 820.198(b): the reason and the decider are recorded, the case closes, nothing is deleted.',
+      tags: ['steps'],
+      params: caseNoParam,
+      body: dismissSchema.safeExtend({ actorId: actorField }),
+      responses: { 200: { description: 'The closed case state' }, ...refused },
+    },
+    async ({ params, body }) => {
+      const { actorId, ...rest } = body;
+      if (rest.duplicateOf && !(await db.complaintCase.findUnique({ where: { caseNo: rest.duplicateOf }, select: { id: true } }))) {
+        throw invalidField('duplicateOf', `no case ${rest.duplicateOf}`);
+      }
+      const handle = await handleOf(params.caseNo);
+      return handle.executeUpdate(dismissCaseUpdate, { args: [{ actor: await actorOf(actorId), ...rest }] });
+    },
+  );
+
+  const refParams = caseNoParam.extend({ ref: z.string().regex(/^(R\d+-)?[CPM]\d+$/, 'must look like P1, C2 or R2-P1') });
+
+  registry.add(
+    router,
+    {
+      method: 'get',
+      path: '/api/complaints/:caseNo/countermeasures',
+      summary: 'The countermeasures of a case with their status, due dates and effects',
+      tags: ['steps'],
+      params: caseNoParam,
+      responses: { 200: { description: 'Countermeasures' }, 404: err },
+    },
+    async ({ params }) => {
+      const handle = await handleOf(params.caseNo);
+      return (await handle.query(caseStateQuery)).countermeasures;
+    },
+  );
+
+  registry.add(
+    router,
+    {
+      method: 'post',
+      path: '/api/complaints/:caseNo/countermeasures/:ref/implementation',
+      summary: 'Record that a countermeasure was carried out, and its effect (responsible department)',
+      tags: ['steps'],
+      params: refParams,
+      body: implementationSchema.extend({ actorId: actorField, lateReason }),
+      responses: { 200: { description: 'The countermeasure' }, ...refused },
+    },
+    async ({ params, body }) => {
+      const { actorId, ...rest } = body;
+      const c = await cases.get(params.caseNo);
+      const handle = temporal.workflow.getHandle(`${c.workflowId}:cm:${params.ref}`);
+      await handle.query(countermeasureStateQuery).catch(() => {
+        throw notFound(`Countermeasure ${params.ref} of ${params.caseNo}`);
+      });
+      return handle.executeUpdate(recordImplementationUpdate, { args: [{ actor: await actorOf(actorId), ...rest }] });
+    },
+  );
+
+  const rprHandle = async (caseNo: string) => {
+    const c = await cases.get(caseNo);
+    const h = temporal.workflow.getHandle(`${c.workflowId}:rpr`);
+    const state = await h.query(rprStateQuery).catch(() => {
+      throw new HttpError(404, 'not_found', `${caseNo} has no Recurrence Prevention Report (the QA manager raises one for a serious case)`);
+    });
+    return { h, state };
+  };
+
+  registry.add(
+    router,
+    {
+      method: 'get',
+      path: '/api/complaints/:caseNo/recurrence-prevention',
+      summary: 'The Recurrence Prevention Report (预防再发处理报告) of a serious case',
+      tags: ['steps'],
+      params: caseNoParam,
+      responses: { 200: { description: 'Its state' }, 404: err },
+    },
+    async ({ params }) => (await rprHandle(params.caseNo)).state,
+  );
+
+  for (const step of Object.keys(rprStepSchemas) as RprStep[]) {
+    registry.add(
+      router,
+      {
+        method: 'post',
+        path: `/api/complaints/:caseNo/recurrence-prevention/steps/${step}`,
+        summary: `Recurrence Prevention Report: ${step}`,
+        tags: ['steps'],
+        params: caseNoParam,
+        body: z.object({ actorId: actorField, data: rprStepSchemas[step], lateReason }).strict(),
+        responses: { 200: { description: 'The report state after the step' }, ...refused },
+      },
+      async ({ params, body }) => {
+        const { h } = await rprHandle(params.caseNo);
+        return h.executeUpdate(rprStepUpdate, { args: [{ step, actor: await actorOf(body.actorId), data: body.data, lateReason: body.lateReason }] });
+      },
+    );
+  }
+
+  return router;
+}

@@ -1,0 +1,185 @@
+/**
+ * What the case workflow and its child workflows share: activity proxies, the clock
+ * registry (every running deadline of one workflow), and the errors an update validator
+ * throws (the API maps them: WrongState → 409, Forbidden → 403, ValidationError → 422).
+ */
+import { ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
+import type { z } from 'zod';
+import type { Activities } from '../activities';
+import { DeadlineClock, type ClockHandlers } from './clock';
+import { firstIssue } from './steps';
+import type { Actor, ClockName, ClockOwner, ClockState, Extension, PersonRole } from './types';
+
+export const store = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+export const mail = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  // Never lost: SMTP outages are retried with backoff; the activity itself decides when a
+  // failure is permanent (bad address) or has lasted past the give-up time, and records it.
+  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', backoffCoefficient: 2 },
+});
+export const documents = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
+});
+
+export function invalid(field: string, reason: string): never {
+  throw ApplicationFailure.nonRetryable(`${field} ${reason}`, 'ValidationError', { field, reason });
+}
+export function wrongState(message: string): never {
+  throw ApplicationFailure.nonRetryable(message, 'WrongState');
+}
+export function forbidden(message: string): never {
+  throw ApplicationFailure.nonRetryable(message, 'Forbidden');
+}
+
+/** Validate with a step schema; a failure names the field (`data.meeting.attendees`). */
+export function parseOr422<S extends z.ZodType>(schema: S, value: unknown, prefix = 'data'): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const { field, reason } = firstIssue(r.error, prefix);
+    invalid(field, reason);
+  }
+  return r.data;
+}
+
+export function requireActor(actor: Actor | undefined): Actor {
+  if (!actor || typeof actor.id !== 'string' || !actor.id || typeof actor.role !== 'string') invalid('actor', 'is required');
+  return actor;
+}
+
+/** The actor must hold one of the roles; department work must come from that department. */
+export function checkRole(actor: Actor, roles: PersonRole[], what: string, departmentId?: string): void {
+  if (!roles.includes(actor.role)) forbidden(`${what} is recorded by ${roles.join(' or ')}; ${actor.id} is ${actor.role}`);
+  if (departmentId && actor.role === 'department_owner' && actor.departmentId !== departmentId) {
+    forbidden(`${what} is recorded by the responsible department ${departmentId}; ${actor.id} belongs to ${actor.departmentId}`);
+  }
+}
+
+interface RunningClock {
+  clock: DeadlineClock;
+  /** The step (or other completion key) whose completion stops this clock. */
+  stopsAt: string;
+  stopped: boolean;
+  settled: Promise<void>;
+}
+
+/**
+ * Every deadline clock of one workflow. A clock is started with the key of what stops it
+ * (a step name, "compensation", "implementation" …); completing that key stops it with
+ * its outcome frozen and recorded. Reminders and escalations go out through the mail
+ * activity to the clock's owner and the escalation chain of the policy.
+ */
+export class Clocks {
+  private readonly running = new Map<string, RunningClock>();
+  private readonly handlers: ClockHandlers;
+
+  constructor(
+    private readonly caseId: string,
+    /** The workflow state's list: the query shows every clock, running or stopped. */
+    readonly states: ClockState[],
+    onEscalation?: (level: number) => void,
+  ) {
+    this.handlers = {
+      onReminder: async (plan, event) => {
+        await mail.sendClockNotice({ caseId, plan, kind: 'reminder', level: event.index, notify: ['owner'] });
+      },
+      onEscalation: async (plan, event) => {
+        onEscalation?.(event.level);
+        await mail.sendClockNotice({ caseId, plan, kind: 'escalation', level: event.level, notify: event.notify });
+      },
+    };
+  }
+
+  /** Plan the clock from the case's policy (an activity) and run it in the background. */
+  async start(opts: {
+    clock: ClockName;
+    owner: ClockOwner;
+    startedAt: string;
+    stopsAt: string;
+    round?: number;
+    ref?: string;
+    /** A due time fixed by the step itself (a countermeasure's own due date). */
+    dueAt?: string;
+  }): Promise<ClockState> {
+    const round = opts.round ?? 1;
+    const id = `${opts.clock}${round > 1 ? `#${round}` : ''}${opts.ref ? `:${opts.ref}` : ''}`;
+    const existing = this.running.get(id);
+    if (existing) return existing.clock.state;
+    const plan = await store.planClock({
+      caseId: this.caseId,
+      clockId: id,
+      clock: opts.clock,
+      round,
+      owner: opts.owner,
+      startedAt: opts.startedAt,
+      dueAt: opts.dueAt,
+    });
+    const entry = { stopsAt: opts.stopsAt, stopped: false } as RunningClock;
+    entry.clock = new DeadlineClock(plan, () => entry.stopped, this.handlers);
+    this.states.push(entry.clock.state);
+    this.running.set(id, entry);
+    entry.settled = entry.clock.run().then(async (state) => {
+      await store.recordClockOutcome({ caseId: this.caseId, state });
+      this.running.delete(id);
+    });
+    return entry.clock.state;
+  }
+
+  /** Running clocks that `key` stops and whose due time has passed. */
+  overdue(key: string): ClockState[] {
+    return [...this.running.values()].filter((r) => r.stopsAt === key && !r.stopped && r.clock.isOverdue()).map((r) => r.clock.state);
+  }
+
+  /** Stop every clock that `key` stops; a late one keeps the written late reason (§6(5)). */
+  stop(key: string, lateReason?: string): void {
+    for (const r of this.running.values()) {
+      if (r.stopsAt !== key || r.stopped) continue;
+      if (r.clock.isOverdue()) r.clock.state.lateReason = lateReason?.trim() || null;
+      r.stopped = true;
+    }
+  }
+
+  /** Require a late reason when a clock stopped by `key` is already overdue. */
+  requireLateReason(key: string, lateReason: string | undefined): void {
+    const late = this.overdue(key);
+    if (late.length && !lateReason?.trim()) {
+      invalid('lateReason', `is required: ${late.map((c) => `${c.id} was due ${c.dueAt}`).join(', ')} (§6(5))`);
+    }
+  }
+
+  get(id: string): DeadlineClock | undefined {
+    const r = this.running.get(id);
+    return r && !r.stopped ? r.clock : undefined;
+  }
+
+  /** Validator side of an extension: the clock runs, its deadline has not passed, the new one is later. */
+  checkExtension(id: string, newDueAt: string, consentAt: string): void {
+    const c = this.get(id);
+    if (!c) wrongState(`No running clock "${id}"; running: ${[...this.running.keys()].join(', ') || 'none'}`);
+    if (c.isOverdue()) wrongState(`The deadline of ${id} passed at ${c.state.dueAt}; an extension must be agreed before it passes (§5.5)`);
+    if (Date.parse(newDueAt) <= c.dueAt.getTime()) invalid('newDueAt', `must be later than the current due time ${c.state.dueAt}`);
+    if (Date.parse(consentAt) > Date.now()) invalid('consent.at', 'cannot be in the future');
+    if (Date.parse(consentAt) > c.dueAt.getTime()) invalid('consent.at', 'must be before the deadline passed');
+  }
+
+  /** Handler side: recompute reminders and escalations for the new due time and move the clock. */
+  async extend(id: string, extension: Extension): Promise<ClockState> {
+    const c = this.get(id)!;
+    const plan = await store.extendClock({ caseId: this.caseId, clockId: id, extension });
+    c.reschedule(plan, extension);
+    return c.state;
+  }
+
+  /** Stop everything with outcome `cancelled` (case dismissed). */
+  cancelAll(): void {
+    for (const r of this.running.values()) r.clock.cancel();
+  }
+
+  /** Wait until every clock's outcome is recorded. */
+  async settled(): Promise<void> {
+    await condition(() => this.running.size === 0);
+  }
+}
