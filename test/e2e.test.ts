@@ -6,22 +6,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import pino from 'pino';
-import { SMTPServer } from 'smtp-server';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../activities';
-import { createMailTransport } from '../activities/mail/transport';
-import { createApp } from '../api/app';
 import type { Db } from '../prisma/client';
-import { ensurePolicy } from '../prisma/seed';
-import { eventually, testDb, testEnv, uid } from './helpers';
+import type { ParsedMail } from 'mailparser';
+import { eventually, uid } from './helpers';
+import { startStack, type Stack } from './stack';
 
-const POLICY = uid('e2e-fast');
 const fastPolicy = {
   timeMode: 'calendar',
   clocks: {
@@ -37,85 +28,18 @@ const fastPolicy = {
   },
 };
 
-let env: TestWorkflowEnvironment;
+let stack: Stack;
 let db: Db;
-let worker: Worker;
-let running: Promise<void>;
-let smtp: SMTPServer;
-let server: http.Server;
-let base: string;
-const inbox: ParsedMail[] = [];
-const taskQueue = uid('e2e');
+let env: Stack['env'];
+let inbox: Stack['inbox'];
+let api: Stack['api'];
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createFromExistingServer({ address: testEnv().temporalAddress });
-  db = testDb();
-  await ensurePolicy(db, POLICY, fastPolicy);
-
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, cb) {
-      simpleParser(stream).then((m) => {
-        inbox.push(m);
-        cb();
-      }, cb);
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
-  const smtpPort = (smtp.server.address() as { port: number }).port;
-
-  const transport = createMailTransport({ smtpUrl: `smtp://127.0.0.1:${smtpPort}`, outboxDir: fs.mkdtempSync(path.join(os.tmpdir(), 'outbox-')), from: 'QMS <qms@example.test>' });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({
-      db,
-      transport,
-      publicUrl: 'http://qms.example.test',
-      timeZone: 'Asia/Shanghai',
-      mailDomain: 'example.test',
-      fromAddress: 'qms@example.test',
-      company: { name: 'XX公司', nameEn: 'XX Company' },
-    }),
-  });
-  running = worker.run();
-
-  const { app } = createApp({
-    db,
-    temporal: env.client,
-    log: pino({ level: 'silent' }),
-    taskQueue,
-    namespace: 'default',
-    timeZone: 'Asia/Shanghai',
-    publicUrl: 'http://qms.example.test',
-    policyName: POLICY,
-  });
-  server = http.createServer(app);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  stack = await startStack(fastPolicy);
+  ({ db, env, inbox, api } = stack);
 });
 
-afterAll(async () => {
-  await new Promise((r) => server?.close(r));
-  worker?.shutdown();
-  await running;
-  await new Promise((r) => smtp?.close(r as () => void));
-  await db?.$disconnect();
-  await env?.teardown();
-});
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const api = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: any }> => {
-  const res = await fetch(base + p, {
-    method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const type = res.headers.get('content-type') ?? '';
-  return { status: res.status, headers: res.headers, body: type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer()) };
-};
+afterAll(() => stack?.close());
 
 const complaint = {
   customerName: '苏州精密电子有限公司',
@@ -240,7 +164,7 @@ test('bad input answers 4xx with the field and the reason and records nothing', 
   const notSales = await api('POST', '/api/complaints', { ...complaint, salesRepId: 'p-qa-zhang' });
   expect(notSales.status).toBe(422);
 
-  const badJson = await fetch(base + '/api/complaints', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"x":' });
+  const badJson = await fetch(stack.baseUrl + '/api/complaints', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"x":' });
   expect(badJson.status).toBe(400);
   expect(await db.complaintCase.count()).toBe(before);
 

@@ -139,6 +139,8 @@ async function maybeRecord(h: Handle, name: string) {
   const dir = path.join(__dirname, 'histories');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, `${name}.json`), historyToJSON(await h.fetchHistory()));
+  // Child workflow ids derive from the workflow id, so the replay must use the same one.
+  fs.writeFileSync(path.join(dir, `${name}.workflow-id`), h.workflowId);
 }
 
 const contact = { method: 'phone', summary: '已确认端子镀层起泡，安排取样' };

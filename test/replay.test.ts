@@ -1,7 +1,7 @@
 /**
  * Replays the recorded histories under test/histories with the current workflow code.
  * A change that would break a running case (non-determinism) fails here, in CI.
- * Re-record after an intended, versioned change: RECORD_HISTORIES=1 npx jest test/first-contact.workflow.test.ts
+ * Re-record after an intended, versioned change: RECORD_HISTORIES=1 npx jest test/procedure.workflow.test.ts
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,5 +17,7 @@ test('there are recorded histories to replay', () => {
 
 test.each(files)('replays %s deterministically', async (file) => {
   const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
-  await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history, file);
+  const idFile = path.join(dir, file.replace(/\.json$/, '.workflow-id'));
+  const workflowId = fs.existsSync(idFile) ? fs.readFileSync(idFile, 'utf8').trim() : file;
+  await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history, workflowId);
 });

@@ -410,11 +410,10 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
   }
 
   async function procedure(): Promise<void> {
-    // §5.1 The complaint is recorded (by the API, before this workflow starts): file the master form.
-    await documents.issueDocument({ caseId, kind: 'market_quality_report', trigger: 'intake' });
-
     // §5.1 First contact with the customer within 12 hours: confirm the defect and the next steps.
     await clocks.start({ clock: 'first_contact', stopsAt: 'first_contact', owner: { role: 'sales' }, startedAt: input.receivedAt });
+    // The complaint is recorded (by the API, before this workflow starts): file the master form.
+    await documents.issueDocument({ caseId, kind: 'market_quality_report', trigger: 'intake' });
     await humanStep('first_contact');
     upsertSearchAttributes([{ key: OverdueAttr, value: false }]);
     await reissue('first_contact');

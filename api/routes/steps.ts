@@ -9,7 +9,6 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../prisma/client';
 import {
-  caseStateQuery,
   completeStepUpdate,
   countermeasureStateQuery,
   decideCompensationUpdate,
@@ -58,7 +57,12 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
     if (!p || !p.active) throw invalidField('actorId', `no active person "${actorId}"`);
     return { id: p.id, role: p.role as PersonRole, departmentId: p.departmentId, name: p.name };
   }
-  const handleOf = async (caseNo: string) => temporal.workflow.getHandle((await cases.get(caseNo)).workflowId);
+  /** The case's workflow, for a change: a closed case answers 409 (its workflow has completed). */
+  const handleOf = async (caseNo: string) => {
+    const c = await cases.get(caseNo);
+    if (c.status === 'closed') throw new HttpError(409, 'wrong_state', `${caseNo} is closed (${c.resolution ?? 'resolved'}); nothing more can be recorded`);
+    return temporal.workflow.getHandle(c.workflowId);
+  };
 
   for (const step of HUMAN_STEPS) {
     registry.add(
@@ -192,8 +196,8 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       responses: { 200: { description: 'Countermeasures' }, 404: err },
     },
     async ({ params }) => {
-      const handle = await handleOf(params.caseNo);
-      return (await handle.query(caseStateQuery)).countermeasures;
+      const c = await cases.get(params.caseNo);
+      return ((c.data ?? {}) as { countermeasures?: unknown[] }).countermeasures ?? [];
     },
   );
 

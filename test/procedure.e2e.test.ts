@@ -1,0 +1,208 @@
+/**
+ * The own-plant procedure end to end over HTTP, every part real (Temporal, database,
+ * SMTP, worker with real activities): intake → contact → sample → analysis → CAPA plan →
+ * approval → countermeasures carried out → reply → effect → verification → closure, by
+ * the people of each role; refusals answer 4xx with nothing recorded; the database holds
+ * every clock's frozen outcome, every step and every filed version of the report.
+ */
+import type { Db } from '../prisma/client';
+import { eventually } from './helpers';
+import { startStack, type Stack } from './stack';
+
+let stack: Stack;
+let db: Db;
+let api: Stack['api'];
+
+beforeAll(async () => {
+  // The default policy's clocks (12 h, 24 h, 48 h …): nothing falls due during the test.
+  stack = await startStack(
+    {
+      timeMode: 'working',
+      clocks: {
+        first_contact: { due: '12h', timeMode: 'calendar' },
+        preliminary_analysis: { due: '24h', rules: [{ when: { origin: 'supplier' }, due: '2d' }] },
+        capa_plan: { due: '24h' },
+        reply: { due: '3d', rules: [{ when: { severity: 'urgent' }, due: '48h' }] },
+        potential_cause_report: { due: '48h' },
+      },
+    },
+    'procedure-e2e',
+  );
+  ({ db, api } = stack);
+});
+afterAll(() => stack?.close());
+
+const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString();
+
+test('own-plant case from receipt to closure through the API, by the people of each role', async () => {
+  const created = await api('POST', '/api/complaints', {
+    customerName: '宁波海天机电有限公司',
+    customerEmail: 'qc@haitian.example',
+    product: 'MX-50 电机',
+    lot: 'L20261118-07',
+    quantity: 36,
+    channel: 'email',
+    description: '电机运行 2 小时后异响，拆检发现轴承滚道压痕。',
+    category: 'quality',
+    severity: 'normal',
+    origin: 'own_plant',
+    salesRepId: 'p-sales-li',
+  });
+  expect(created.status).toBe(201);
+  const no = created.body.caseNo as string;
+  const step = (s: string, actorId: string, data: unknown, extra: Record<string, unknown> = {}) =>
+    api('POST', `/api/complaints/${no}/steps/${s}`, { actorId, data, ...extra });
+
+  expect((await step('first_contact', 'p-sales-li', { method: 'phone', summary: '已与客户确认异响现象，安排寄回 3 台样品' })).status).toBe(200);
+
+  // Wrong role → 403; bad data → 400 with the field (API) or 422 (workflow rules); wrong step → 409.
+  const wrongRole = await step('sample_pending', 'p-mfg-zhao', { sample: 'received' });
+  expect(wrongRole.status).toBe(403);
+  const badData = await step('sample_pending', 'p-sales-li', { sample: 'lost' });
+  expect(badData.status).toBe(400);
+  expect(badData.body.error.errors[0].field).toMatch(/^data/);
+  const wrongStep = await step('capa_plan', 'p-mfg-zhao', { containment: [{ action: 'x', ownerDepartmentId: 'dept-mfg', dueAt: inDays(1) }], permanent: [{ action: 'y', ownerDepartmentId: 'dept-mfg', dueAt: inDays(7) }] });
+  expect(wrongStep.status).toBe(409);
+
+  let s = await step('sample_pending', 'p-sales-li', { sample: 'received', note: '3 台样品送品保' });
+  expect(s.body.step).toBe('preliminary_analysis');
+  s = await step('preliminary_analysis', 'p-qa-chen', {
+    phenomenon: '轴承异响',
+    occurrenceCause: '压装工装定位销磨损，轴承受偏载产生压痕',
+    escapeCause: '终检噪音测试抽样比例不足',
+    responsibleDepartmentId: 'dept-mfg',
+    causeClear: true,
+    meeting: { heldAt: new Date().toISOString(), attendees: ['陈静', '赵磊', '刘洋'] },
+  });
+  expect(s.body.step).toBe('capa_plan');
+  const plan = {
+    containment: [{ action: '在库品及在途品 100% 噪音测试', ownerDepartmentId: 'dept-mfg', dueAt: inDays(2) }],
+    permanent: [{ action: '更换定位销并增加每班点检', ownerDepartmentId: 'dept-mfg', dueAt: inDays(7) }],
+    prevention: [{ action: '压装工装纳入预防保养计划', ownerDepartmentId: 'dept-eng', dueAt: inDays(14) }],
+  };
+  // Department work only from the responsible department.
+  expect((await step('capa_plan', 'p-eng-sun', plan)).status).toBe(403);
+  expect((await step('capa_plan', 'p-mfg-zhao', plan)).status).toBe(200);
+  s = await step('capa_approval', 'p-qam-liu', { decision: 'approved', comment: '同意' });
+  expect(s.body.step).toBe('reply');
+  expect(s.body.countermeasures.map((c: { ref: string }) => c.ref)).toEqual(['C1', 'P1', 'M1']);
+
+  // Each countermeasure is carried out by its department, with its effect.
+  for (const [ref, who] of [['C1', 'p-mfg-zhao'], ['P1', 'p-mfg-zhao'], ['M1', 'p-eng-sun']]) {
+    const r = await api('POST', `/api/complaints/${no}/countermeasures/${ref}/implementation`, { actorId: who, effect: `${ref} 已完成，复测 200 台无异响` });
+    expect(r.status).toBe(200);
+    expect(r.body.status).toBe('implemented');
+  }
+  expect((await api('POST', `/api/complaints/${no}/countermeasures/P9/implementation`, { actorId: 'p-mfg-zhao', effect: 'x' })).status).toBe(404);
+
+  expect((await step('reply', 'p-sales-li', { method: 'email', summary: '原因：压装定位销磨损；对策：更换定位销、每班点检、纳入保养计划。' })).status).toBe(200);
+  await eventually(async () => (await api('GET', `/api/complaints/${no}/countermeasures`)).body.every((c: { status: string }) => c.status === 'implemented'), 10_000, 'countermeasures on the case');
+  expect((await step('effect_confirmation', 'p-sales-li', { effective: true, customerFeedback: '新批次 200 台无异响' })).status).toBe(200);
+  expect((await step('verification', 'p-qa-chen', { noRecurrence: true, lastMonthActionsDone: true, comment: '当月无同类异常' })).status).toBe(200);
+  const closed = await step('closure', 'p-qam-liu', { comment: '效果确认，结案' });
+  expect(closed.status).toBe(200);
+  expect(closed.body).toMatchObject({ status: 'closed', resolution: 'resolved' });
+
+  // The database mirror: status, resolution, every clock frozen with its outcome, the record of each step.
+  const view = await eventually(async () => {
+    const v = await api('GET', `/api/complaints/${no}`);
+    return v.body.status === 'closed' && v.body.clocks.every((c: { outcome: string | null }) => c.outcome) ? v.body : null;
+  }, 15_000, 'closed case mirrored');
+  expect(view.resolution).toBe('resolved');
+  expect(view.closedAt).toBeTruthy();
+  const byId = Object.fromEntries(view.clocks.map((c: { id: string; outcome: string }) => [c.id, c.outcome]));
+  expect(byId).toMatchObject({
+    first_contact: 'met',
+    reply: 'met',
+    preliminary_analysis: 'met',
+    capa_plan: 'met',
+    capa_approval: 'met',
+    'countermeasure:C1': 'met',
+    'countermeasure:P1': 'met',
+    'countermeasure:M1': 'met',
+    effect_confirmation: 'met',
+    verification: 'met',
+    closure: 'met',
+  });
+  const owners = Object.fromEntries(view.clocks.map((c: { id: string; owner: { role: string; departmentId: string | null } }) => [c.id, c.owner]));
+  expect(owners['capa_plan']).toEqual({ role: 'department_owner', departmentId: 'dept-mfg' });
+  expect(owners['countermeasure:M1']).toEqual({ role: 'department_owner', departmentId: 'dept-eng' });
+  expect(view.record.data.preliminary_analysis.occurrenceCause).toMatch(/定位销/);
+
+  const events = (await api('GET', `/api/complaints/${no}/events`)).body.map((e: { kind: string }) => e.kind);
+  expect(events.filter((k: string) => k === 'step_completed')).toHaveLength(9);
+  expect(events).toEqual(expect.arrayContaining(['case_received', 'countermeasure_implemented', 'case_closed', 'clock_stopped', 'document_issued']));
+  // A new, numbered version of the report at each key step; the last one shows the closure.
+  const docs = await eventually(async () => {
+    const d = (await api('GET', `/api/complaints/${no}/documents`)).body;
+    return d.length === 6 ? d : null;
+  }, 15_000, 'closing report filed');
+  expect(docs.map((d: { trigger: string }) => d.trigger)).toEqual(['intake', 'first_contact', 'preliminary_analysis', 'capa_approval#1', 'reply', 'closed']);
+  expect(docs.map((d: { version: number }) => d.version)).toEqual([1, 2, 3, 4, 5, 6]);
+
+  // Closed is closed: no further step, no dismissal.
+  expect((await step('closure', 'p-qam-liu', {})).status).toBe(409);
+  expect((await api('POST', `/api/complaints/${no}/dismissal`, { actorId: 'p-qam-liu', reason: 'withdrawn', explanation: 'x' })).status).toBe(409);
+  expect(await db.caseEvent.count({ where: { case: { caseNo: no }, kind: 'case_dismissed' } })).toBe(0);
+});
+
+test('a duplicate complaint is dismissed with its reason and linked; an unknown case to link to is refused', async () => {
+  const body = {
+    customerName: '宁波海天机电有限公司',
+    product: 'MX-50 电机',
+    channel: 'phone',
+    description: '同一批次异响（重复来电）',
+    category: 'quality',
+    severity: 'normal',
+    origin: 'own_plant',
+    salesRepId: 'p-sales-li',
+  };
+  const first = (await api('POST', '/api/complaints', body)).body.caseNo;
+  const dup = (await api('POST', '/api/complaints', body)).body.caseNo;
+  const unknown = await api('POST', `/api/complaints/${dup}/dismissal`, { actorId: 'p-qam-liu', reason: 'duplicate', explanation: '重复', duplicateOf: 'CC-1999-0001' });
+  expect(unknown.status).toBe(422);
+  expect(unknown.body.error.errors[0].field).toBe('duplicateOf');
+  const bySales = await api('POST', `/api/complaints/${dup}/dismissal`, { actorId: 'p-sales-li', reason: 'duplicate', explanation: '重复', duplicateOf: first });
+  expect(bySales.status).toBe(403);
+  const ok = await api('POST', `/api/complaints/${dup}/dismissal`, { actorId: 'p-qam-liu', reason: 'duplicate', explanation: '同一客户同一批次重复来电', duplicateOf: first });
+  expect(ok.status).toBe(200);
+  const view = await eventually(async () => {
+    const v = (await api('GET', `/api/complaints/${dup}`)).body;
+    return v.status === 'closed' && v.clocks.every((c: { outcome: string | null }) => c.outcome) ? v : null;
+  }, 15_000, 'dismissed case mirrored');
+  expect(view).toMatchObject({ resolution: 'duplicate', duplicateOf: first });
+  expect(view.clocks[0].outcome).toBe('cancelled');
+});
+
+test('a deadline moves only with the customer’s consent recorded, before it passes', async () => {
+  const c = (await api('POST', '/api/complaints', {
+    customerName: 'Acme Motors GmbH',
+    product: 'MX-50',
+    channel: 'email',
+    description: 'Noise after two hours of operation',
+    category: 'quality',
+    severity: 'normal',
+    origin: 'own_plant',
+    salesRepId: 'p-sales-miller',
+  })).body;
+  await eventually(async () => (await api('GET', `/api/complaints/${c.caseNo}/state`)).body.clocks?.length === 1, 10_000, 'clock running');
+  const noConsent = await api('POST', `/api/complaints/${c.caseNo}/extensions`, { actorId: 'p-sales-miller', clockId: 'first_contact', newDueAt: inDays(2), reason: 'customer travelling' });
+  expect(noConsent.status).toBe(400);
+  expect(noConsent.body.error.errors[0].field).toBe('consent');
+  const ok = await api('POST', `/api/complaints/${c.caseNo}/extensions`, {
+    actorId: 'p-sales-miller',
+    clockId: 'first_contact',
+    newDueAt: inDays(2),
+    reason: 'Customer travelling, call agreed for Monday',
+    consent: { by: 'Mr. Weber (purchasing)', at: new Date().toISOString(), method: 'email' },
+  });
+  expect(ok.status).toBe(200);
+  expect(ok.body.extensions).toHaveLength(1);
+  const view = await eventually(async () => {
+    const v = (await api('GET', `/api/complaints/${c.caseNo}`)).body;
+    return v.clocks[0].extensions.length === 1 ? v : null;
+  }, 10_000, 'extension mirrored');
+  expect(Date.parse(view.clocks[0].dueAt)).toBeGreaterThan(Date.parse(view.clocks[0].originalDueAt));
+  const events = (await api('GET', `/api/complaints/${c.caseNo}/events`)).body;
+  expect(events.find((e: { kind: string }) => e.kind === 'deadline_extended').data.consent.by).toBe('Mr. Weber (purchasing)');
+});

@@ -1,0 +1,113 @@
+/**
+ * The whole product for an end-to-end test, every part real: the run's Temporal dev
+ * server and database, an SMTP server on loopback (messages parsed with mailparser),
+ * a worker with the real activities, and the API over HTTP.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import pino from 'pino';
+import { SMTPServer } from 'smtp-server';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createMailTransport } from '../activities/mail/transport';
+import { createApp } from '../api/app';
+import type { Db } from '../prisma/client';
+import { ensurePolicy } from '../prisma/seed';
+import { testDb, testEnv, uid } from './helpers';
+
+export interface Stack {
+  env: TestWorkflowEnvironment;
+  db: Db;
+  inbox: ParsedMail[];
+  policyName: string;
+  baseUrl: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  api(method: string, p: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any }>;
+  close(): Promise<void>;
+}
+
+export async function startStack(policy: Record<string, unknown>, name = 'e2e'): Promise<Stack> {
+  const policyName = uid(`${name}-policy`);
+  const taskQueue = uid(name);
+  const env = await TestWorkflowEnvironment.createFromExistingServer({ address: testEnv().temporalAddress });
+  const db = testDb();
+  await ensurePolicy(db, policyName, policy);
+
+  const inbox: ParsedMail[] = [];
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _session, cb) {
+      simpleParser(stream).then((m) => {
+        inbox.push(m);
+        cb();
+      }, cb);
+    },
+  });
+  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+  const smtpPort = (smtp.server.address() as { port: number }).port;
+
+  const transport = createMailTransport({
+    smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+    outboxDir: fs.mkdtempSync(path.join(os.tmpdir(), 'outbox-')),
+    from: 'QMS <qms@example.test>',
+  });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../workflows'),
+    activities: createActivities({
+      db,
+      transport,
+      publicUrl: 'http://qms.example.test',
+      timeZone: 'Asia/Shanghai',
+      mailDomain: 'example.test',
+      fromAddress: 'qms@example.test',
+      company: { name: 'XX公司', nameEn: 'XX Company' },
+    }),
+  });
+  const running = worker.run();
+
+  const { app } = createApp({
+    db,
+    temporal: env.client,
+    log: pino({ level: 'silent' }),
+    taskQueue,
+    namespace: 'default',
+    timeZone: 'Asia/Shanghai',
+    publicUrl: 'http://qms.example.test',
+    policyName,
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+
+  return {
+    env,
+    db,
+    inbox,
+    policyName,
+    baseUrl: base,
+    async api(method, p, body, headers = {}) {
+      const res = await fetch(base + p, {
+        method,
+        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const type = res.headers.get('content-type') ?? '';
+      return { status: res.status, headers: res.headers, body: type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer()) };
+    },
+    async close() {
+      await new Promise((r) => server.close(r));
+      worker.shutdown();
+      await running;
+      await new Promise((r) => smtp.close(r as () => void));
+      await db.$disconnect();
+      await env.teardown();
+    },
+  };
+}
