@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health';
 import { homePage } from './routes/home';
 import { outboxRouter } from './routes/outbox';
 import { peopleRoutes } from './routes/people';
+import { policyRoutes } from './routes/policies';
 import { createCaseService, type CaseService } from './services/cases';
 
 export interface AppDeps {
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   app.use(complaintRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
   app.use(stepRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
   app.use(peopleRoutes(registry, deps.db));
+  app.use(policyRoutes(registry, deps.db));
   const openapi = () => buildOpenApi(registry.routes, { title: 'QMS customer complaints', version: '0.1.0', serverUrl: deps.publicUrl });
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi());

@@ -54,10 +54,20 @@ export interface SeedResult {
   policy: { id: string; created: boolean };
 }
 
-export async function seed(db: Db, data: SeedFile): Promise<SeedResult> {
+/**
+ * Seed departments, people and the deadline policy. The policy is administered through
+ * the API once it exists (each change a new version), so the seed file's policy is only
+ * written when the policy has no version yet — unless `policy: 'apply'` (an operator's
+ * DEADLINE_POLICY_FILE), which stores it as a new version when it differs.
+ */
+export async function seed(db: Db, data: SeedFile, opts: { policy?: 'if-missing' | 'apply' } = {}): Promise<SeedResult> {
   const deps = await db.department.createMany({ data: data.departments, skipDuplicates: true });
   const people = await db.person.createMany({ data: data.people, skipDuplicates: true });
-  const policy = await ensurePolicy(db, data.policy.name, data.policy.definition);
+  const existing = await db.deadlinePolicy.findFirst({ where: { name: data.policy.name }, orderBy: { version: 'desc' }, select: { id: true } });
+  const policy =
+    existing && opts.policy !== 'apply'
+      ? { id: existing.id, created: false }
+      : await ensurePolicy(db, data.policy.name, data.policy.definition);
   return { departments: deps.count, people: people.count, policy };
 }
 

@@ -45,7 +45,9 @@ async function main(): Promise<void> {
       await migrate(config.databaseUrl);
       const db = createPrisma(config.databaseUrl, 2);
       try {
-        await seed(db, readSeedFile(path.resolve(env.SEED_FILE), env.DEADLINE_POLICY_FILE && path.resolve(env.DEADLINE_POLICY_FILE)));
+        await seed(db, readSeedFile(path.resolve(env.SEED_FILE), env.DEADLINE_POLICY_FILE && path.resolve(env.DEADLINE_POLICY_FILE)), {
+          policy: env.DEADLINE_POLICY_FILE ? 'apply' : 'if-missing',
+        });
       } finally {
         await db.$disconnect();
       }

@@ -5,6 +5,7 @@
  * the people of each role; refusals answer 4xx with nothing recorded; the database holds
  * every clock's frozen outcome, every step and every filed version of the report.
  */
+import { DateTime } from 'luxon';
 import type { Db } from '../prisma/client';
 import { eventually } from './helpers';
 import { startStack, type Stack } from './stack';
@@ -22,7 +23,7 @@ beforeAll(async () => {
         first_contact: { due: '12h', timeMode: 'calendar' },
         preliminary_analysis: { due: '24h', rules: [{ when: { origin: 'supplier' }, due: '2d' }] },
         capa_plan: { due: '24h' },
-        reply: { due: '3d', rules: [{ when: { severity: 'urgent' }, due: '48h' }] },
+        reply: { due: '3d', rules: [{ when: { origin: 'supplier' }, due: '7d' }, { when: { severity: 'urgent' }, due: '48h' }] },
         potential_cause_report: { due: '48h' },
       },
     },
@@ -205,4 +206,82 @@ test('a deadline moves only with the customer’s consent recorded, before it pa
   expect(Date.parse(view.clocks[0].dueAt)).toBeGreaterThan(Date.parse(view.clocks[0].originalDueAt));
   const events = (await api('GET', `/api/complaints/${c.caseNo}/events`)).body;
   expect(events.find((e: { kind: string }) => e.kind === 'deadline_extended').data.consent.by).toBe('Mr. Weber (purchasing)');
+});
+
+/** Monday of this week, 09:00 in Shanghai (the company's time zone), as an ISO instant. */
+function thisMonday0900(): DateTime {
+  return DateTime.now().setZone('Asia/Shanghai').startOf('week').set({ hour: 9 });
+}
+
+test('supplier / other-plant defect: 2 working days for the analysis, 7 for the reply, counted from the sample', async () => {
+  const c = (await api('POST', '/api/complaints', {
+    customerName: '常州博远汽车部件有限公司',
+    product: 'SW-12 开关',
+    lot: 'S-0921',
+    channel: 'visit',
+    description: '外购弹片断裂（供应商来料）',
+    category: 'quality',
+    severity: 'normal',
+    origin: 'supplier',
+    salesRepId: 'p-sales-wang',
+  })).body;
+  const step = (s: string, actorId: string, data: unknown, extra: Record<string, unknown> = {}) =>
+    api('POST', `/api/complaints/${c.caseNo}/steps/${s}`, { actorId, data, ...extra });
+  await step('first_contact', 'p-sales-wang', { method: 'visit', summary: '拜访客户确认断裂样品' });
+  const monday = thisMonday0900();
+  const s = await step('sample_pending', 'p-sales-wang', { sample: 'received', receivedAt: monday.toISO() });
+  expect(s.status).toBe(200);
+  const due = Object.fromEntries(s.body.clocks.map((k: { id: string; dueAt: string }) => [k.id, DateTime.fromISO(k.dueAt).setZone('Asia/Shanghai')]));
+  // Monday 09:00 + 2 working days = Wednesday 09:00; + 7 working days = next Wednesday 09:00.
+  expect(due.preliminary_analysis.toISO()).toBe(monday.plus({ days: 2 }).toISO());
+  expect(due.reply.toISO()).toBe(monday.plus({ days: 9 }).toISO());
+  // The analysis is late or not depending on today; a reason given when it is not late is not recorded as one.
+  const a = await step(
+    'preliminary_analysis',
+    'p-qa-zhang',
+    {
+      phenomenon: '弹片断裂',
+      occurrenceCause: '供应商热处理硬度超上限',
+      escapeCause: '来料检验未测硬度',
+      responsibleDepartmentId: 'dept-pur',
+      causeClear: true,
+      meeting: { heldAt: new Date().toISOString(), attendees: ['张伟', '采购'] },
+    },
+    { lateReason: '供应商分析报告延迟' },
+  );
+  expect(a.status).toBe(200);
+  expect(a.body.step).toBe('capa_plan');
+  const analysis = a.body.clocks.find((k: { id: string }) => k.id === 'preliminary_analysis');
+  expect(analysis.lateReason).toBe(analysis.outcome === 'missed' ? '供应商分析报告延迟' : null);
+});
+
+test('policies are versioned data: a new version for new cases, the calendar editable without a deploy', async () => {
+  const name = `pol-${Date.now()}`;
+  const base = (await api('GET', `/api/policies/${stack.policyName}`)).body.definition;
+  expect((await api('POST', `/api/policies/${name}/versions`, { actorId: 'p-sales-wang', definition: base })).status).toBe(403);
+  const bad = await api('POST', `/api/policies/${name}/versions`, { actorId: 'p-qam-liu', definition: { ...base, clocks: { ...base.clocks, reply: { due: 'soon' } } } });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.errors[0].field).toBe('definition.clocks.reply.due');
+  const v1 = await api('POST', `/api/policies/${name}/versions`, { actorId: 'p-qam-liu', definition: base });
+  expect(v1.status).toBe(201);
+  expect(v1.body.version).toBe(1);
+  expect((await api('POST', `/api/policies/${name}/versions`, { actorId: 'p-qam-liu', definition: base })).status).toBe(200);
+
+  // 2026: Oct 1–7 National Day holidays; Sunday Sep 27 and Saturday Oct 10 are make-up working days (调休).
+  const calendar = {
+    ...base.calendar,
+    holidays: ['2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07'],
+    makeUpWorkdays: ['2026-09-27', '2026-10-10'],
+  };
+  const v2 = await api('PUT', `/api/policies/${name}/calendar`, { actorId: 'p-qam-liu', calendar });
+  expect(v2.status).toBe(201);
+  expect(v2.body.version).toBe(2);
+  // Wednesday Sep 30 09:00 + 3 working days: Thu Oct 8, Fri Oct 9, Sat Oct 10 (make-up day) → Oct 10 09:00.
+  const preview = await api('GET', `/api/policies/${name}/preview?clock=reply&startedAt=${encodeURIComponent('2026-09-30T09:00:00+08:00')}`);
+  expect(preview.status).toBe(200);
+  expect(DateTime.fromISO(preview.body.plan.dueAt).setZone('Asia/Shanghai').toFormat('yyyy-MM-dd HH:mm')).toBe('2026-10-10 09:00');
+  // Friday Sep 25 10:00 + 2 working days: Sun Sep 27 (make-up) and Mon Sep 28 → Sep 28 10:00.
+  const p2 = await api('GET', `/api/policies/${name}/preview?clock=preliminary_analysis&origin=supplier&startedAt=${encodeURIComponent('2026-09-25T10:00:00+08:00')}`);
+  expect(DateTime.fromISO(p2.body.plan.dueAt).setZone('Asia/Shanghai').toFormat('yyyy-MM-dd HH:mm')).toBe('2026-09-28 10:00');
+  expect((await api('GET', `/api/policies/${name}/versions/1`)).body.definition.calendar.holidays).toEqual([]);
 });
