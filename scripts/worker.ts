@@ -12,6 +12,7 @@ import { loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { ensureSearchAttributes } from './search-attributes';
 import { temporalConnectionOptions } from './temporal-connection';
+import { cachedWorkflowBundle } from './workflow-bundle';
 
 export async function createWorker(config: Config) {
   const log = createLogger('worker', config.env.LOG_LEVEL);
@@ -34,7 +35,7 @@ export async function createWorker(config: Config) {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    workflowsPath: path.join(__dirname, '..', 'workflows', 'index.ts'),
+    workflowBundle: await cachedWorkflowBundle(path.join(config.dataDir, 'cache')),
     activities,
   });
   const shutdown = async () => {
