@@ -36,6 +36,8 @@ export async function startApi(config: Config, opts: { temporalUiUrl?: string } 
     try {
       const n = await cases.startPendingWorkflows();
       if (n) log.warn({ started: n }, 'started workflows of recorded cases that had none');
+      const interrupted = await cases.detectOperatorActions();
+      if (interrupted) log.warn({ interrupted }, 'recorded operator actions (terminate / reset) on case workflows');
     } catch (err) {
       log.error({ err }, 'reconcile failed');
     }

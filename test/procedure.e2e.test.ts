@@ -285,3 +285,33 @@ test('policies are versioned data: a new version for new cases, the calendar edi
   expect(DateTime.fromISO(p2.body.plan.dueAt).setZone('Asia/Shanghai').toFormat('yyyy-MM-dd HH:mm')).toBe('2026-09-28 10:00');
   expect((await api('GET', `/api/policies/${name}/versions/1`)).body.definition.calendar.holidays).toEqual([]);
 });
+
+test('operator actions around the API (terminate, reset) are detected and recorded on the case', async () => {
+  const body = {
+    customerName: '杭州东信电器', product: 'K-7 继电器', channel: 'phone', description: '触点粘连',
+    category: 'quality', severity: 'normal', origin: 'own_plant', salesRepId: 'p-sales-wang',
+  };
+  const [a, b] = [(await api('POST', '/api/complaints', body)).body, (await api('POST', '/api/complaints', body)).body];
+  await eventually(async () => (await api('GET', `/api/complaints/${b.caseNo}/state`)).body.clocks?.length === 1, 10_000, 'running');
+
+  // Terminated from the Temporal CLI / UI: recorded, and the case is marked interrupted.
+  await stack.env.client.workflow.getHandle(a.workflowId).terminate('ops cleanup');
+  // Reset to the first workflow task: the old run is terminated, a new one carries on.
+  const history = await stack.env.client.workflow.getHandle(b.workflowId).fetchHistory();
+  const firstTask = history.events!.find((e) => e.workflowTaskCompletedEventAttributes)!;
+  await stack.env.client.workflowService.resetWorkflowExecution({
+    namespace: 'default',
+    workflowExecution: { workflowId: b.workflowId },
+    reason: 'replay after a bad deploy',
+    workflowTaskFinishEventId: firstTask.eventId,
+    requestId: `reset-${b.caseNo}`,
+  });
+
+  await eventually(async () => (await stack.cases.detectOperatorActions(), (await db.caseEvent.count({ where: { kind: 'workflow_interrupted', case: { caseNo: { in: [a.caseNo, b.caseNo] } } } })) === 2), 20_000, 'both recorded');
+  expect(await stack.cases.detectOperatorActions()).toBe(0); // idempotent
+  const ev = async (caseNo: string) => (await db.caseEvent.findFirstOrThrow({ where: { kind: 'workflow_interrupted', case: { caseNo } } })).data as Record<string, unknown>;
+  expect(await ev(a.caseNo)).toMatchObject({ status: 'TERMINATED', reason: 'ops cleanup', replacedByRun: null });
+  expect(await ev(b.caseNo)).toMatchObject({ status: 'TERMINATED', replacedByRun: expect.any(String) });
+  expect((await api('GET', `/api/complaints/${a.caseNo}`)).body.status).toBe('interrupted');
+  expect((await api('GET', `/api/complaints/${b.caseNo}`)).body.status).toBe('open');
+});

@@ -25,6 +25,7 @@ export interface Stack {
   inbox: ParsedMail[];
   policyName: string;
   baseUrl: string;
+  cases: import('../api/services/cases').CaseService;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   api(method: string, p: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any }>;
   close(): Promise<void>;
@@ -72,7 +73,7 @@ export async function startStack(policy: Record<string, unknown>, name = 'e2e'):
   });
   const running = worker.run();
 
-  const { app } = createApp({
+  const { app, cases } = createApp({
     db,
     temporal: env.client,
     log: pino({ level: 'silent' }),
@@ -92,6 +93,7 @@ export async function startStack(policy: Record<string, unknown>, name = 'e2e'):
     inbox,
     policyName,
     baseUrl: base,
+    cases,
     async api(method, p, body, headers = {}) {
       const res = await fetch(base + p, {
         method,

@@ -214,6 +214,47 @@ export function createCaseService(deps: CaseServiceDeps) {
       return rows.map(view);
     },
 
+    /**
+     * Operator actions around the API — a terminate, a reset (which terminates the old run),
+     * a cancel — are detected from Temporal's visibility and recorded on the case as
+     * `workflow_interrupted`; a case left with no running workflow is marked `interrupted`
+     * so it shows up instead of silently stalling. Idempotent per run.
+     */
+    async detectOperatorActions(sinceMs = 24 * 3600_000): Promise<number> {
+      const since = new Date(Date.now() - sinceMs).toISOString();
+      const query = `WorkflowType = 'complaintCase' AND ExecutionStatus IN ('Terminated', 'Canceled', 'TimedOut', 'Failed') AND CloseTime > '${since}'`;
+      let recorded = 0;
+      for await (const wf of temporal.workflow.list({ query })) {
+        const c = await db.complaintCase.findUnique({ where: { workflowId: wf.workflowId }, select: { id: true, status: true } });
+        if (!c) continue;
+        const key = `${c.id}:operator:${wf.runId}`;
+        if (await db.caseEvent.findUnique({ where: { eventKey: key }, select: { id: true } })) continue;
+        let reason: string | null = null;
+        let identity: string | null = null;
+        try {
+          const history = await temporal.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
+          const last = history.events?.[history.events.length - 1];
+          const t = last?.workflowExecutionTerminatedEventAttributes;
+          reason = t?.reason ?? null;
+          identity = t?.identity ?? null;
+        } catch {
+          // history already gone (retention): the status alone is recorded
+        }
+        const current = await temporal.workflow.getHandle(wf.workflowId).describe().catch(() => null);
+        const stillRunning = current?.status.name === 'RUNNING';
+        await recordEventRow(db, {
+          caseId: c.id,
+          key,
+          kind: 'workflow_interrupted',
+          actorId: identity ?? 'temporal-operator',
+          data: { status: wf.status.name, runId: wf.runId, closedAt: wf.closeTime?.toISOString() ?? null, reason, identity, replacedByRun: stillRunning ? current!.runId : null },
+        });
+        if (!stillRunning && c.status === 'open') await db.complaintCase.update({ where: { id: c.id }, data: { status: 'interrupted' } });
+        recorded++;
+      }
+      return recorded;
+    },
+
     /** Start workflows of cases recorded but not started (crash between commit and start). */
     async startPendingWorkflows(olderThanMs = 5_000): Promise<number> {
       const pending = await db.complaintCase.findMany({
