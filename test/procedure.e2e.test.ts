@@ -5,6 +5,7 @@
  * the people of each role; refusals answer 4xx with nothing recorded; the database holds
  * every clock's frozen outcome, every step and every filed version of the report.
  */
+import { execFileSync } from 'node:child_process';
 import { DateTime } from 'luxon';
 import type { Db } from '../prisma/client';
 import { eventually } from './helpers';
@@ -140,6 +141,12 @@ test('own-plant case from receipt to closure through the API, by the people of e
   }, 15_000, 'closing report filed');
   expect(docs.map((d: { trigger: string }) => d.trigger)).toEqual(['intake', 'first_contact', 'preliminary_analysis', 'capa_approval#1', 'reply', 'closed']);
   expect(docs.map((d: { version: number }) => d.version)).toEqual([1, 2, 3, 4, 5, 6]);
+  // The closing version of the master form carries what each step recorded, and who signed.
+  const pdf = await api('GET', `/api/complaints/${no}/report.pdf`);
+  const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf.body }).toString();
+  for (const s of ['压装工装定位销磨损', '终检噪音测试抽样比例不足', '更换定位销并增加每班点检', '新批次 200 台无异响', '陈静', '刘洋', '结案']) {
+    expect(text.replace(/\s+/g, '')).toContain(s.replace(/\s+/g, ''));
+  }
 
   // Closed is closed: no further step, no dismissal.
   expect((await step('closure', 'p-qam-liu', {})).status).toBe(409);

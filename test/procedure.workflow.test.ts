@@ -25,6 +25,7 @@ import {
   rprStateQuery,
   rprStepUpdate,
 } from '../workflows/messages';
+import { OverdueAttr } from '../workflows/search-attributes';
 import type { HumanStep, RprStep } from '../workflows/steps';
 import type { Actor, CaseInput, ClockName, ClockPlan } from '../workflows/types';
 import { eventually, testEnv, uid } from './helpers';
@@ -169,11 +170,14 @@ test('no contact: reminder before the due time, escalation levels after it; a la
   const [l1, l2] = notices('escalation');
   expect(l1).toMatchObject({ level: 1, notify: ['qa_manager', 'owner'] });
   expect(l2).toMatchObject({ level: 2, notify: ['management_rep'] });
+  expect((await h.describe()).typedSearchAttributes.get(OverdueAttr)).toBe(true);
 
   expect(await refused(step(h, 'first_contact', people.sales, contact))).toMatchObject({ type: 'ValidationError', message: expect.stringMatching(/lateReason is required/) });
   const state = await step(h, 'first_contact', people.sales, contact, '客户周末休息，无法联系');
   expect(state.clocks[0]).toMatchObject({ id: 'first_contact', outcome: 'missed', lateReason: '客户周末休息，无法联系', escalationLevel: 2 });
   await eventually(async () => outcomes().first_contact === 'missed', 10_000, 'outcome recorded');
+  // The Overdue search attribute (Temporal UI: `Overdue = true`) follows the running clocks.
+  await eventually(async () => (await h.describe()).typedSearchAttributes.get(OverdueAttr) === false, 10_000, 'Overdue cleared');
   await maybeRecord(h, 'first-contact-missed');
   await h.terminate('test done');
 });
@@ -281,6 +285,8 @@ test('own plant, cause unclear, plan rejected once, serious case: the whole proc
     expect.arrayContaining(['intake', 'first_contact', 'preliminary_analysis', 'capa_approval#2', 'reply', 'closed', 'rpr_raised']),
   );
   await maybeRecord(h, 'own-plant-full');
+  await maybeRecord(env.client.workflow.getHandle(cmId('R2-P1')) as unknown as Handle, 'countermeasure');
+  await maybeRecord(rpr as unknown as Handle, 'recurrence-prevention');
 });
 
 test('extension with the customer’s consent before the deadline: met after extension; after it passed: refused', async () => {

@@ -80,9 +80,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     capaRound: 0,
   };
   setHandler(caseStateQuery, () => state);
-  const clocks = new Clocks(caseId, state.clocks, (level) => {
-    if (level === 1) upsertSearchAttributes([{ key: OverdueAttr, value: true }]);
-  });
+  const clocks = new Clocks(caseId, state.clocks, (overdue) => upsertSearchAttributes([{ key: OverdueAttr, value: overdue }]));
 
   // ── The step engine: one pending submission at a time, consumed by the procedure below.
   let pending: { req: StepRequest; data: unknown; at: string } | null = null;
@@ -415,7 +413,6 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     // The complaint is recorded (by the API, before this workflow starts): file the master form.
     await documents.issueDocument({ caseId, kind: 'market_quality_report', trigger: 'intake' });
     await humanStep('first_contact');
-    upsertSearchAttributes([{ key: OverdueAttr, value: false }]);
     await reissue('first_contact');
 
     if (input.category === 'installation_usage') {

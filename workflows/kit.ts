@@ -75,19 +75,21 @@ interface RunningClock {
 export class Clocks {
   private readonly running = new Map<string, RunningClock>();
   private readonly handlers: ClockHandlers;
+  private overdue_ = false;
 
   constructor(
     private readonly caseId: string,
     /** The workflow state's list: the query shows every clock, running or stopped. */
     readonly states: ClockState[],
-    onEscalation?: (level: number) => void,
+    /** Told when "some running clock is past due" changes (the Overdue search attribute). */
+    private readonly onOverdueChange?: (overdue: boolean) => void,
   ) {
     this.handlers = {
       onReminder: async (plan, event) => {
         await mail.sendClockNotice({ caseId, plan, kind: 'reminder', level: event.index, notify: ['owner'] });
       },
       onEscalation: async (plan, event) => {
-        onEscalation?.(event.level);
+        this.refreshOverdue();
         await mail.sendClockNotice({ caseId, plan, kind: 'escalation', level: event.level, notify: event.notify });
       },
     };
@@ -124,8 +126,17 @@ export class Clocks {
     entry.settled = entry.clock.run().then(async (state) => {
       await store.recordClockOutcome({ caseId: this.caseId, state });
       this.running.delete(id);
+      this.refreshOverdue();
     });
     return entry.clock.state;
+  }
+
+  private refreshOverdue(): void {
+    const now = [...this.running.values()].some((r) => !r.stopped && r.clock.isOverdue());
+    if (now !== this.overdue_) {
+      this.overdue_ = now;
+      this.onOverdueChange?.(now);
+    }
   }
 
   /** Running clocks that `key` stops and whose due time has passed. */
