@@ -1,11 +1,8 @@
 /**
  * Mail activities: deadline reminders and escalations, exactly once.
  *
- * Every message has an idempotency key (case, clock, kind, level, recipient) and a row in
- * mail_message. A retried activity, a restarted worker or a replayed workflow finds the
- * row already `sent` and does nothing. The Message-ID is derived from the key, so even
- * in the unavoidable window (SMTP accepted, the process died before the row was
- * updated) a second copy carries the same Message-ID and mail clients fold it.
+ * Every message has an idempotency key (case, clock, kind, level, recipient); delivery,
+ * bookkeeping, give-up and bounces are in delivery.ts, shared by every mail activity.
  *
  * Recipients come from the case and the people records, never from request text.
  */
@@ -16,20 +13,12 @@ import { renderEscalation } from '../../templates/mail/escalation';
 import { resolveMailLocale } from '../../templates/mail/format';
 import { buildDeadlineIcs, deadlineIcsAttachment } from '../../templates/mail/ics';
 import { renderReminder } from '../../templates/mail/reminder';
-import type { ClockOwner, ClockPlan, RecipientRole } from '../../workflows/types';
+import type { ClockPlan, RecipientRole } from '../../workflows/types';
 import { recordEventRow } from '../store';
-import { isPermanentMailError, messageIdFromKey, type MailTransport, type OutgoingMail } from './transport';
+import { createMailDelivery, type MailDeps } from './delivery';
+import { messageIdFromKey } from './transport';
 
-export interface MailDeps {
-  db: Db;
-  transport: MailTransport;
-  /** Base URL of the web app, for links in messages. */
-  publicUrl: string;
-  timeZone: string;
-  /** Domain part of generated Message-IDs and calendar UIDs. */
-  mailDomain: string;
-  fromAddress: string;
-}
+export type { MailDeps, Recipient } from './delivery';
 
 export interface ClockNoticeInput {
   caseId: string;
@@ -39,86 +28,10 @@ export interface ClockNoticeInput {
   notify: RecipientRole[];
 }
 
-export interface Recipient {
-  id: string;
-  name: string;
-  email: string;
-  locale: string;
-}
-
 export function createMailActivities(deps: MailDeps) {
   const { db } = deps;
 
-  /**
-   * Resolve roles to people. "owner" is whoever owns the clock's step: the case's own sales
-   * rep for sales steps, the owners of the responsible department for department work, or
-   * the holders of the step's role (QA engineers, the QA manager …).
-   */
-  async function resolveRecipients(caseRow: { salesRepId: string }, roles: RecipientRole[], owner: ClockOwner): Promise<Recipient[]> {
-    const byId = new Map<string, Recipient>();
-    const holders = (role: string, departmentId?: string) =>
-      db.person.findMany({ where: { role, active: true, ...(departmentId ? { departmentId } : {}) }, orderBy: { id: 'asc' } });
-    for (const role of roles) {
-      const people =
-        role === 'sales_rep' || (role === 'owner' && owner.role === 'sales')
-          ? await db.person.findMany({ where: { id: caseRow.salesRepId } })
-          : role === 'owner'
-            ? await holders(owner.role, owner.departmentId)
-            : role === 'department_owner'
-              ? await holders('department_owner', owner.role === 'department_owner' ? owner.departmentId : undefined)
-              : await holders(role);
-      for (const p of people) byId.set(p.id, p);
-    }
-    return [...byId.values()];
-  }
-
-  /** Send one keyed message, at most once; returns false when it had been sent before. */
-  async function sendOnce(
-    key: string,
-    meta: { caseId: string | null; kind: string; to: string[]; subject: string },
-    build: () => OutgoingMail,
-  ): Promise<boolean> {
-    const row = await db.mailMessage.upsert({
-      where: { idempotencyKey: key },
-      create: {
-        idempotencyKey: key,
-        caseId: meta.caseId,
-        kind: meta.kind,
-        to: meta.to,
-        subject: meta.subject,
-        status: 'pending',
-        transport: deps.transport.kind,
-      },
-      update: {},
-    });
-    if (row.status === 'sent' || row.status === 'failed') return false;
-    const mail = build();
-    try {
-      const result = await deps.transport.send(mail);
-      await db.mailMessage.update({
-        where: { idempotencyKey: key },
-        data: {
-          status: 'sent',
-          messageId: result.messageId,
-          response: result.response + (result.rejected.length ? ` (rejected: ${result.rejected.join(', ')})` : ''),
-          attempts: { increment: 1 },
-          sentAt: new Date(),
-        },
-      });
-      return true;
-    } catch (err) {
-      const permanent = isPermanentMailError(err);
-      await db.mailMessage.update({
-        where: { idempotencyKey: key },
-        data: { status: permanent ? 'failed' : 'retrying', lastError: String((err as Error).message ?? err), attempts: { increment: 1 } },
-      });
-      if (permanent) {
-        // A bad address is recorded against the message (and shown on the case), not retried forever.
-        return false;
-      }
-      throw err; // transient: Temporal retries with backoff
-    }
-  }
+  const { resolveRecipients, sendOnce } = createMailDelivery(deps);
 
   return {
     /** Reminder before, or escalation after, a clock's due time. */

@@ -36,6 +36,8 @@ export interface SendResult {
   response: string;
   accepted: string[];
   rejected: string[];
+  /** Per-recipient rejections (RCPT TO replies) of the rejected addresses, when the server gave them. */
+  rejections?: MailRejection[];
   /** Outbox file path. */
   location?: string;
 }
@@ -63,6 +65,35 @@ export const DEFAULT_MAIL_HEADERS: Readonly<Record<string, string>> = {
   'Auto-Submitted': 'auto-generated',
   'X-Auto-Response-Suppress': 'All',
 };
+
+/** One recipient refused by the server at RCPT TO. */
+export interface MailRejection {
+  address: string;
+  /** SMTP reply code, e.g. 550; 0 when the server gave none. */
+  code: number;
+  response: string;
+}
+
+/**
+ * The per-recipient RCPT TO rejections carried by a nodemailer error (every recipient
+ * rejected) or a send result (some rejected): address, reply code and reply text.
+ */
+export function recipientRejections(errOrInfo: unknown): MailRejection[] {
+  if (!errOrInfo || typeof errOrInfo !== 'object') return [];
+  const list = (errOrInfo as { rejectedErrors?: unknown }).rejectedErrors;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((r: unknown) => {
+    if (!r || typeof r !== 'object') return [];
+    const e = r as { recipient?: unknown; responseCode?: unknown; response?: unknown; message?: unknown };
+    if (typeof e.recipient !== 'string') return [];
+    return [{ address: e.recipient, code: typeof e.responseCode === 'number' ? e.responseCode : 0, response: String(e.response ?? e.message ?? '') }];
+  });
+}
+
+/** A 5xx RCPT TO reply other than 503: the address itself is bad, retrying cannot help. */
+export function isPermanentRejection(r: MailRejection): boolean {
+  return r.code >= 500 && r.code < 600 && r.code !== 503;
+}
 
 /** A message the transport refuses before trying to send it; never worth retrying. */
 export class InvalidMailError extends Error {
@@ -174,6 +205,7 @@ class SmtpMailTransport implements MailTransport {
       // Some recipients may be rejected while others were accepted; the message went out and
       // the rejected ones are reported here for the caller to record.
       rejected: addressList(info.rejected),
+      rejections: recipientRejections(info),
     };
   }
 

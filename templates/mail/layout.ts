@@ -33,10 +33,32 @@ export interface MailLayout {
   greeting: string;
   paragraphs: string[];
   facts: MailFact[];
-  action: { label: string; href: string };
+  /** Lists after the facts (the daily digest's "overdue" / "due today" / "due tomorrow"). */
+  sections?: MailSection[];
+  /** The button; omitted for letters that link nowhere (the reply letter to a customer). */
+  action?: { label: string; href: string };
   /** Shown under the HTML button above the bare link, for clients that do not render buttons. */
   actionHint: string;
   footer: string;
+}
+
+export interface MailSectionItem {
+  /** One-line title, e.g. "CC-2026-0012 · Reply to the customer". */
+  title: string;
+  /** Absolute http(s) link; checked like the action link. */
+  href: string;
+  /** Smaller detail lines under the title. */
+  details: string[];
+  /** Shown emphasised, e.g. "overdue by 3 h". */
+  badge?: string;
+}
+
+export interface MailSection {
+  title: string;
+  tone?: MailTone;
+  items: MailSectionItem[];
+  /** Shown when the section has no items; a section with neither is left out. */
+  empty?: string;
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -69,8 +91,12 @@ const TONES: Record<MailTone, { accent: string; soft: string }> = {
   danger: { accent: '#b91c1c', soft: '#fef2f2' },
 };
 
-export function renderMail(layout: MailLayout): RenderedMail {
-  const href = safeLink(layout.action.href);
+export function renderMail(input: MailLayout): RenderedMail {
+  const href = input.action ? safeLink(input.action.href) : null;
+  const layout: MailLayout = {
+    ...input,
+    sections: input.sections?.map((s) => ({ ...s, items: s.items.map((i) => ({ ...i, href: safeLink(i.href) })) })),
+  };
   return {
     subject: oneLine(layout.subject),
     text: renderText(layout, href),
@@ -78,12 +104,23 @@ export function renderMail(layout: MailLayout): RenderedMail {
   };
 }
 
-function renderText(l: MailLayout, href: string): string {
+function renderText(l: MailLayout, href: string | null): string {
   const sep = l.locale === 'zh-CN' ? '：' : ': ';
   const lines: string[] = [l.heading, '='.repeat(Math.min(60, Math.max(8, displayWidth(l.heading)))), '', l.greeting, ''];
   for (const p of l.paragraphs) lines.push(p, '');
   for (const f of l.facts) lines.push(`  ${f.label}${sep}${f.value}`);
-  lines.push('', `${l.action.label}${sep}${href}`, '', '-- ', l.footer, '');
+  for (const s of l.sections ?? []) {
+    if (!s.items.length && !s.empty) continue;
+    lines.push('', `${s.title}`, '-'.repeat(Math.min(60, Math.max(8, displayWidth(s.title)))));
+    if (!s.items.length) lines.push(`  ${s.empty}`);
+    for (const item of s.items) {
+      lines.push(`* ${item.title}${item.badge ? ` [${item.badge}]` : ''}`);
+      for (const d of item.details) lines.push(`  ${d}`);
+      lines.push(`  ${item.href}`);
+    }
+  }
+  if (l.action && href) lines.push('', `${l.action.label}${sep}${href}`);
+  lines.push('', '-- ', l.footer, '');
   return lines.join('\n');
 }
 
@@ -94,7 +131,36 @@ function displayWidth(s: string): number {
   return w;
 }
 
-function renderHtml(l: MailLayout, href: string): string {
+function renderSectionsHtml(l: MailLayout): string {
+  const e = escapeHtml;
+  const font = MAIL_FONT_STACK;
+  return (l.sections ?? [])
+    .filter((s) => s.items.length || s.empty)
+    .map((s) => {
+      const tone = TONES[s.tone ?? l.tone];
+      const items = s.items.length
+        ? s.items
+            .map(
+              (item) =>
+                `<tr><td style="padding:8px 0;border-bottom:1px solid #e5e7eb;font-size:14px;line-height:1.6;color:#111827;">` +
+                `<a href="${e(item.href)}" target="_blank" rel="noopener" style="color:${tone.accent};font-weight:bold;text-decoration:none;">${e(item.title)}</a>` +
+                (item.badge ? ` <span style="color:${tone.accent};font-weight:bold;">${e(item.badge)}</span>` : '') +
+                item.details.map((d) => `<br><span style="color:#6b7280;font-size:13px;">${e(d)}</span>`).join('') +
+                `</td></tr>`,
+            )
+            .join('\n')
+        : `<tr><td style="padding:8px 0;font-size:14px;color:#6b7280;">${e(s.empty ?? '')}</td></tr>`;
+      return `<tr><td style="padding:18px 28px 0 28px;font-family:${font};">
+<h2 style="margin:0 0 6px 0;font-size:16px;color:${tone.accent};border-bottom:2px solid ${tone.accent};padding-bottom:4px;">${e(s.title)}</h2>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">
+${items}
+</table>
+</td></tr>`;
+    })
+    .join('\n');
+}
+
+function renderHtml(l: MailLayout, href: string | null): string {
   const tone = TONES[l.tone];
   const e = escapeHtml;
   // A constant with single quotes only, safe inside the double-quoted style attributes.
@@ -109,6 +175,27 @@ function renderHtml(l: MailLayout, href: string): string {
   const paragraphs = l.paragraphs
     .map((p) => `<p style="margin:0 0 14px 0;font-size:15px;line-height:1.7;color:#1f2937;">${e(p)}</p>`)
     .join('\n');
+  const factsBlock = l.facts.length
+    ? `<tr><td style="padding:0 28px;font-family:${font};">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:${tone.soft};border-radius:4px;">
+<tr><td style="padding:10px 16px;">
+<table role="presentation" cellpadding="0" cellspacing="0" border="0">
+${facts}
+</table>
+</td></tr>
+</table>
+</td></tr>`
+    : '';
+  const actionBlock =
+    l.action && href
+      ? `<tr><td style="padding:22px 28px 6px 28px;font-family:${font};">
+<table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>
+<td style="border-radius:4px;background:${tone.accent};">
+<a href="${e(href)}" target="_blank" rel="noopener" style="display:inline-block;padding:11px 22px;font-size:15px;font-weight:bold;color:#ffffff;text-decoration:none;border-radius:4px;">${e(l.action.label)}</a>
+</td></tr></table>
+<p style="margin:12px 0 0 0;font-size:12px;line-height:1.6;color:#6b7280;">${e(l.actionHint)}<br><a href="${e(href)}" target="_blank" rel="noopener" style="color:${tone.accent};word-break:break-all;">${e(href)}</a></p>
+</td></tr>`
+      : '';
   return `<!DOCTYPE html>
 <html lang="${e(l.locale)}">
 <head>
@@ -128,22 +215,9 @@ function renderHtml(l: MailLayout, href: string): string {
 <p style="margin:0 0 14px 0;font-size:15px;line-height:1.7;color:#1f2937;">${e(l.greeting)}</p>
 ${paragraphs}
 </td></tr>
-<tr><td style="padding:0 28px;font-family:${font};">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:${tone.soft};border-radius:4px;">
-<tr><td style="padding:10px 16px;">
-<table role="presentation" cellpadding="0" cellspacing="0" border="0">
-${facts}
-</table>
-</td></tr>
-</table>
-</td></tr>
-<tr><td style="padding:22px 28px 6px 28px;font-family:${font};">
-<table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>
-<td style="border-radius:4px;background:${tone.accent};">
-<a href="${e(href)}" target="_blank" rel="noopener" style="display:inline-block;padding:11px 22px;font-size:15px;font-weight:bold;color:#ffffff;text-decoration:none;border-radius:4px;">${e(l.action.label)}</a>
-</td></tr></table>
-<p style="margin:12px 0 0 0;font-size:12px;line-height:1.6;color:#6b7280;">${e(l.actionHint)}<br><a href="${e(href)}" target="_blank" rel="noopener" style="color:${tone.accent};word-break:break-all;">${e(href)}</a></p>
-</td></tr>
+${factsBlock}
+${renderSectionsHtml(l)}
+${actionBlock}
 <tr><td style="padding:18px 28px 24px 28px;font-family:${font};">
 <p style="margin:0;border-top:1px solid #e5e7eb;padding-top:12px;font-size:12px;line-height:1.6;color:#9ca3af;">${e(l.footer)}</p>
 </td></tr>
