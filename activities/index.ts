@@ -6,6 +6,8 @@
 import type { Db } from '../prisma/client';
 import type { DocLanguage } from '../templates/pdf/types';
 import { createDocumentActivities } from './documents';
+import { createCustomerMailActivities } from './mail/customer';
+import { createDigestActivities } from './mail/digest';
 import { createMailActivities } from './mail/notices';
 import type { MailTransport } from './mail/transport';
 import { createStoreActivities } from './store';
@@ -19,12 +21,16 @@ export interface ActivityDeps {
   fromAddress: string;
   company: { name: string; nameEn: string };
   documentLanguage?: DocLanguage;
+  /** Give up on an undeliverable message after this long (MAIL_GIVE_UP_AFTER; default 24 h). */
+  mailGiveUpAfterMs?: number;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createStoreActivities({ db: deps.db }),
     ...createMailActivities(deps),
+    ...createDigestActivities(deps),
+    ...createCustomerMailActivities(deps),
     ...createDocumentActivities({ db: deps.db, timeZone: deps.timeZone, company: deps.company, language: deps.documentLanguage }),
   };
 }

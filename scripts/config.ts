@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { durationString } from '../activities/calendar/duration';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z
@@ -42,6 +43,8 @@ const envSchema = z.object({
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('QMS Complaints <qms-complaints@localhost>'),
   OUTBOX_DIR: z.string().optional(),
+  /** Give up on a message (mark it failed, escalate to the QA manager) when its first attempt is older than this. */
+  MAIL_GIVE_UP_AFTER: durationString.default('24h'),
 
   // Company / procedure.
   COMPANY_NAME: z.string().default('XX公司'),

@@ -11,6 +11,8 @@ import { createPrisma } from '../prisma/client';
 import { loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { ensureSearchAttributes } from './search-attributes';
+import { ensureSchedules } from './schedules';
+import { parseDuration } from '../activities/calendar/duration';
 import { temporalConnectionOptions } from './temporal-connection';
 import { cachedWorkflowBundle } from './workflow-bundle';
 
@@ -19,6 +21,9 @@ export async function createWorker(config: Config) {
   Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   await ensureSearchAttributes(connection, config.temporal.namespace, log);
+  await ensureSchedules(connection, { namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, timeZone: config.env.TIME_ZONE }, log).catch((err) =>
+    log.warn({ err: (err as Error).message }, 'could not create or update the daily-digest schedule; the next worker start tries again'),
+  );
   const db = createPrisma(config.databaseUrl, config.env.DATABASE_POOL_SIZE);
   const transport = createMailTransport({ smtpUrl: config.env.SMTP_URL, outboxDir: config.outboxDir, from: config.env.MAIL_FROM });
   const fromAddress = /<([^>]+)>/.exec(config.env.MAIL_FROM)?.[1] ?? config.env.MAIL_FROM;
@@ -27,6 +32,7 @@ export async function createWorker(config: Config) {
     transport,
     publicUrl: config.publicUrl,
     timeZone: config.env.TIME_ZONE,
+    mailGiveUpAfterMs: parseDuration(config.env.MAIL_GIVE_UP_AFTER).ms,
     mailDomain: fromAddress.split('@')[1] ?? 'localhost',
     fromAddress,
     company: { name: config.env.COMPANY_NAME, nameEn: config.env.COMPANY_NAME_EN },

@@ -85,6 +85,9 @@ beforeAll(async () => {
     compensationApprover: mock<'compensationApprover'>(async (i) => (i.amount > 10_000 ? 'management_rep' : 'qa_manager')),
     sendClockNotice: mock<'sendClockNotice'>(async () => ({ sent: 1, skipped: 0 })),
     issueDocument: mock<'issueDocument'>(async () => ({ version: 1, sha256: 'x' })),
+    sendDailyDigests: mock<'sendDailyDigests'>(async () => ({ date: '2026-01-01', people: 0, sent: 0, notSent: 0 })),
+    sendCustomerReply: mock<'sendCustomerReply'>(async () => ({ status: 'sent' as const, key: 'k', to: [] })),
+    sendSatisfactionRequest: mock<'sendSatisfactionRequest'>(async () => ({ status: 'sent' as const, key: 'k', to: [] })),
   };
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), activities: acts });
   running = worker.run();

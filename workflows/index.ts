@@ -2,3 +2,4 @@
 export { complaintCase } from './complaint-case';
 export { countermeasure } from './countermeasure';
 export { recurrencePrevention } from './recurrence-prevention';
+export { dailyDigest } from './digest';

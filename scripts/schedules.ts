@@ -1,0 +1,45 @@
+/**
+ * Temporal Schedules the product needs, created idempotently at worker start:
+ * `daily-digest` runs the dailyDigest workflow every day at 07:30 in TIME_ZONE.
+ * An existing schedule is left running and its spec/action brought up to date, so a
+ * changed TIME_ZONE or task queue takes effect on the next worker start.
+ */
+import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ConnectionLike, type ScheduleOptions } from '@temporalio/client';
+import type { Logger } from 'pino';
+
+export const DAILY_DIGEST_SCHEDULE_ID = 'daily-digest';
+
+export interface ScheduleSettings {
+  namespace: string;
+  taskQueue: string;
+  timeZone: string;
+  /** Default 07:30. */
+  digestAt?: { hour: number; minute: number };
+}
+
+export function dailyDigestScheduleOptions(s: ScheduleSettings): ScheduleOptions {
+  const at = s.digestAt ?? { hour: 7, minute: 30 };
+  return {
+    scheduleId: DAILY_DIGEST_SCHEDULE_ID,
+    spec: { calendars: [{ hour: at.hour, minute: at.minute, comment: 'daily digest' }], timezone: s.timeZone },
+    action: { type: 'startWorkflow', workflowType: 'dailyDigest', taskQueue: s.taskQueue, workflowId: 'daily-digest', args: [{}] },
+    // A digest that is still running (SMTP down) is not started twice; a missed morning
+    // (Temporal down) is caught up within the day, never later.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '12 hours' },
+    memo: { description: 'Daily digest of overdue and due steps per person (每日待办)' },
+  };
+}
+
+/** Create the schedules if missing; an existing one ("already exists") is updated in place. */
+export async function ensureSchedules(connection: ConnectionLike, s: ScheduleSettings, log?: Logger): Promise<void> {
+  const client = new Client({ connection, namespace: s.namespace });
+  const options = dailyDigestScheduleOptions(s);
+  try {
+    await client.schedule.create(options);
+    log?.info({ scheduleId: options.scheduleId, timeZone: s.timeZone }, 'created schedule');
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(options.scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action }));
+    log?.debug({ scheduleId: options.scheduleId }, 'schedule already exists; spec and action updated');
+  }
+}
