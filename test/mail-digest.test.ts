@@ -175,14 +175,22 @@ describe('daily digest', () => {
     await makeClock(b.id, 'reply', '2020-01-06T05:00:00Z', { role: 'sales' }, 'met'); // stopped: not listed
     await makeClock(b.id, 'potential_cause_report', '2020-01-08T02:00:00Z', { role: 'qa_engineer' }); // the day after tomorrow
     await makeClock(closed.id, 'reply', '2020-01-06T04:00:00Z', { role: 'sales' }); // closed case
+    const d = await makeCase({ salesRepId: 'p-sales-li' });
+    await makeClock(d.id, 'capa_plan', '2020-01-07T01:00:00Z', { role: 'department_owner', dept: 'dept-pur' }); // no owner → QA manager
 
     const acts = createActivities(deps(smtp.port));
     const before = smtp.inbox.length;
     const result = await acts.sendDailyDigests({ date, at: '2020-01-06T07:30:00+08:00' });
-    expect(result).toEqual({ date, people: 4, sent: 4, notSent: 0 });
+    expect(result).toEqual({ date, people: 5, sent: 5, notSent: 0 });
 
     const digests = smtp.inbox.slice(before).filter((m) => m.headers.get('x-qms-digest-date') === date);
-    expect(digests.map((m) => to(m)[0]).sort()).toEqual(['anna.miller@example.com', 'chen.jing@example.com', 'zhang.wei@example.com', 'zhao.lei@example.com']);
+    expect(digests.map((m) => to(m)[0]).sort()).toEqual([
+      'anna.miller@example.com',
+      'chen.jing@example.com',
+      'liu.yang@example.com',
+      'zhang.wei@example.com',
+      'zhao.lei@example.com',
+    ]);
     const byTo = (addr: string) => digests.find((m) => to(m)[0] === addr)!;
 
     const miller = byTo('anna.miller@example.com'); // locale en
@@ -205,14 +213,16 @@ describe('daily digest', () => {
     const zhao = byTo('zhao.lei@example.com'); // owner of the responsible department only (not p-eng-sun)
     expect(zhao.text).toContain(`${b.caseNo} · 临时对策及纠正预防计划`);
     expect(zhao.text).toContain('截止时间：2020年1月6日（周一）16:00（Asia/Shanghai，UTC+8）');
+    expect(zhao.text).not.toContain(d.caseNo);
+    expect(byTo('liu.yang@example.com').text).toContain(`${d.caseNo} · 临时对策及纠正预防计划`);
 
     const row = await db.mailMessage.findUniqueOrThrow({ where: { idempotencyKey: `digest:p-sales-miller:${date}` } });
     expect(row).toMatchObject({ status: 'sent', kind: 'digest', attempts: 1, to: ['anna.miller@example.com'] });
 
     // Exactly once: the same day again sends nothing.
     const again = await acts.sendDailyDigests({ date, at: '2020-01-06T09:00:00+08:00' });
-    expect(again).toEqual({ date, people: 4, sent: 0, notSent: 4 });
-    expect(smtp.inbox.slice(before).filter((m) => m.headers.get('x-qms-digest-date') === date)).toHaveLength(4);
+    expect(again).toEqual({ date, people: 5, sent: 0, notSent: 5 });
+    expect(smtp.inbox.slice(before).filter((m) => m.headers.get('x-qms-digest-date') === date)).toHaveLength(5);
   });
 
   test('the schedule is created idempotently: a second call tolerates "already exists"', async () => {

@@ -62,6 +62,8 @@ export function createDigestActivities(deps: MailDeps) {
         let people = ownerCache.get(cacheKey);
         if (!people) {
           people = await delivery.resolveRecipients(k.case, ['owner'], owner);
+          // Nobody holds the owning role (e.g. a department without an owner): the QA manager sees it instead.
+          if (!people.length) people = await delivery.resolveRecipients(k.case, ['qa_manager'], owner);
           ownerCache.set(cacheKey, people);
         }
         const due = k.dueAt.getTime();
