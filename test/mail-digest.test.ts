@@ -412,4 +412,30 @@ describe('give-up and bounces', () => {
     await request(app).get('/api/people/no-such-person/bounces').expect(404);
     await request(app).get('/api/mail/bounces').query({ limit: 'x' }).expect(400);
   });
+
+  test("a refused customer address while the sales rep's copy goes out: bounce without a person, shown on the case", async () => {
+    const c = await makeCase({ customerEmail: 'nobody-buyer@customer.example' });
+    const acts = createActivities(deps(smtp.port));
+    const before = smtp.inbox.length;
+    const r = await acts.sendSatisfactionRequest({ caseId: c.id, surveyUrl: 'https://qms.example.test/survey/z' });
+    // Only the customer is addressed: every recipient refused → failed, bounce recorded.
+    expect(r.status).toBe('failed');
+    expect(smtp.inbox.length).toBe(before);
+    const key = `satisfaction:${c.id}`;
+    expect(await db.mailBounce.findMany({ where: { messageKey: key } })).toMatchObject([{ personId: null, address: 'nobody-buyer@customer.example', code: 550 }]);
+    expect(await db.caseEvent.count({ where: { caseId: c.id, kind: 'mail_failed' } })).toBe(1);
+
+    // The reply letter also copies the sales rep: it goes out, and the refused address is on the case.
+    const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+    const doc = await db.caseDocument.create({
+      data: { caseId: c.id, kind: 'customer_reply', version: 1, issueKey: uid('issue'), fileName: 'r.pdf', mimeType: 'application/pdf', sha256: 'x', dataHash: 'x', bytes: pdf, size: pdf.length, trigger: 'test', language: 'en' },
+    });
+    const reply = await acts.sendCustomerReply({ caseId: c.id, documentId: doc.id });
+    expect(reply.status).toBe('sent');
+    expect(smtp.inbox.length).toBe(before + 1);
+    expect(smtp.inbox[smtp.inbox.length - 1]!.subject).toBe(`Reply to your complaint ${c.caseNo} (XC-200 连接器) — XX Company`);
+    const ev = await db.caseEvent.findFirstOrThrow({ where: { caseId: c.id, kind: 'mail_bounced' } });
+    expect(ev.data).toMatchObject({ key: `reply:${c.id}:${doc.id}`, rejected: [{ address: 'nobody-buyer@customer.example', code: 550 }] });
+    expect(await db.mailBounce.count({ where: { address: 'nobody-buyer@customer.example' } })).toBe(2);
+  });
 });

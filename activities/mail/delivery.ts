@@ -178,7 +178,18 @@ export function createMailDelivery(deps: MailDeps) {
           sentAt: new Date(),
         },
       });
-      await recordBounces(key, result.rejections ?? []);
+      const bounced = (result.rejections ?? []).filter(isPermanentRejection);
+      await recordBounces(key, bounced);
+      if (bounced.length && meta.caseId) {
+        // Sent to the others, but some addresses (perhaps the main one) were refused: show it on the case.
+        await recordEventRow(db, {
+          caseId: meta.caseId,
+          key: `mail-bounced:${key}`,
+          kind: 'mail_bounced',
+          actorId: 'system',
+          data: { key, mailKind: meta.kind, rejected: bounced.map((b) => ({ address: b.address, code: b.code, response: b.response })) },
+        });
+      }
       return 'sent';
     } catch (err) {
       const message = errorText(err);
