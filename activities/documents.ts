@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../prisma/client';
 import { renderMarketQualityReport, type DocLanguage, type MarketQualityReportData } from '../templates/pdf';
 import { canonicalJson, sha256 } from './hash';
+import { appendEventInTx } from './audit-chain';
 
 export type DocumentKind = 'market_quality_report';
 
@@ -144,15 +145,12 @@ export function createDocumentActivities(deps: DocumentDeps) {
             language,
           },
         });
-        await tx.caseEvent.createMany({
-          data: [{
-            caseId: input.caseId,
-            eventKey: `doc:${issueKey}`,
-            kind: 'document_issued',
-            actor: 'system',
-            data: { kind: input.kind, version, sha256: digest, dataHash, trigger: input.trigger },
-          }],
-          skipDuplicates: true,
+        await appendEventInTx(tx, {
+          caseId: input.caseId,
+          key: `doc:${issueKey}`,
+          kind: 'document_issued',
+          actorId: 'system',
+          data: { kind: input.kind, version, sha256: digest, dataHash, trigger: input.trigger },
         });
         return { version, sha256: digest };
       });
