@@ -55,6 +55,7 @@ beforeAll(async () => {
     recordEvent: mock<'recordEvent'>(async () => undefined),
     sendClockNotice: mock<'sendClockNotice'>(async () => ({ sent: 1, skipped: 0 })),
     issueDocument: mock<'issueDocument'>(async () => ({ version: 1, sha256: 'x' })),
+    archiveHistory: mock<'archiveHistory'>(async () => ({ created: true, eventCount: 0, sha256: 'x' })),
   };
   worker = await Worker.create({
     connection: env.nativeConnection,
