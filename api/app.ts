@@ -9,6 +9,7 @@ import type { Db } from '../prisma/client';
 import { errorHandler, HttpError } from './errors';
 import { buildOpenApi } from './openapi';
 import { RouteRegistry } from './registry';
+import { auditRoutes } from './routes/audit';
 import { complaintRoutes } from './routes/complaints';
 import { healthRoutes } from './routes/health';
 import { homePage } from './routes/home';
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   app.use(healthRoutes(registry, { db: deps.db, temporal: deps.temporal, namespace: deps.namespace }));
   app.use(complaintRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
   app.use(peopleRoutes(registry, deps.db));
+  app.use(auditRoutes(registry, { db: deps.db, temporal: deps.temporal }));
   const openapi = () => buildOpenApi(registry.routes, { title: 'QMS customer complaints', version: '0.1.0', serverUrl: deps.publicUrl });
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi());
