@@ -155,8 +155,8 @@ export async function verifyCaseChain(db: Db, caseId: string): Promise<ChainRepo
   let prev: string | null = null;
   let expected = 1;
   for (const r of rows) {
-    const broken = (reason: string): ChainReport => ({ caseId, ok: false, count: rows.length, head: rows[rows.length - 1]?.hash ?? null, firstBroken: { seq: r.seq, reason } });
-    if (r.seq !== expected) return broken(r.seq > expected ? `gap: seq ${expected} is missing` : `seq ${r.seq} out of order (expected ${expected})`);
+    const broken = (reason: string, seq = r.seq): ChainReport => ({ caseId, ok: false, count: rows.length, head: rows[rows.length - 1]?.hash ?? null, firstBroken: { seq, reason } });
+    if (r.seq !== expected) return broken(r.seq > expected ? `record ${expected} is missing (deleted)` : `seq ${r.seq} out of order (expected ${expected})`, expected);
     if (!r.hash) return broken('not sealed (written before the audit chain existed)');
     if ((r.prevHash ?? null) !== prev) return broken('prevHash does not match the previous record');
     const hash = eventHash({ ...r, prevHash: r.prevHash ?? null });

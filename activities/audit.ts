@@ -41,7 +41,13 @@ export async function archiveWorkflowHistory(db: Db, client: Client, input: Arch
     data: [{ caseId: input.caseId, workflowId: input.workflowId, runId: input.runId, eventCount, history: json, sha256: digest }],
     skipDuplicates: true,
   });
-  return { created: r.count > 0, eventCount, sha256: digest };
+  if (r.count > 0) return { created: true, eventCount, sha256: digest };
+  // Already archived at this length (the last, still-open workflow task may differ in detail: the stored copy wins).
+  const stored = await db.historyArchive.findUniqueOrThrow({
+    where: { workflowId_runId_eventCount: { workflowId: input.workflowId, runId: input.runId, eventCount } },
+    select: { sha256: true },
+  });
+  return { created: false, eventCount, sha256: stored.sha256 };
 }
 
 export function createAuditActivities(deps: AuditDeps) {

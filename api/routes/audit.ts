@@ -7,7 +7,6 @@
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { temporal as proto } from '@temporalio/proto';
 import { z } from 'zod';
 import { loadWorkflowHistory, type History } from '../../activities/audit';
@@ -35,8 +34,9 @@ function decode(payloads: Payloads): unknown[] {
   });
 }
 
+/** Timestamp / Duration → ms; `seconds` is a Long from Temporal, a number or string after historyFromJSON. */
 const ms = (d: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
-  d ? optionalTsToMs(d as Parameters<typeof optionalTsToMs>[0]) : undefined;
+  d ? Number(String(d.seconds ?? 0)) * 1000 + Math.floor((d.nanos ?? 0) / 1e6) : undefined;
 
 export interface TimelineEntry {
   at: string;
