@@ -4,7 +4,7 @@
  * and the raw history in the JSON form `Worker.runReplayHistory` reads. Histories come
  * from Temporal, or from the archive (history_archive) once Temporal no longer has them.
  */
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal as proto } from '@temporalio/proto';
@@ -18,6 +18,8 @@ import type { RouteRegistry } from '../registry';
 export interface AuditRouteDeps {
   db: Db;
   temporal?: Client;
+  /** Middleware in front of every /api/audit route, e.g. [auth.authenticate(), requireRole('auditor', 'qa_manager', 'admin')]. */
+  guard?: RequestHandler[];
 }
 
 const caseParams = z.object({ caseNo: z.string().min(1) });
@@ -121,6 +123,7 @@ export function historyTimeline(history: History, opts: { all?: boolean } = {}):
 export function auditRoutes(registry: RouteRegistry, deps: AuditRouteDeps): Router {
   const router = Router();
   const { db } = deps;
+  if (deps.guard?.length) router.use('/api/audit', ...deps.guard);
 
   const caseOf = async (caseNo: string) => {
     const c = await db.complaintCase.findUnique({ where: { caseNo }, select: { id: true, caseNo: true, workflowId: true } });
