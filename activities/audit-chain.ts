@@ -103,7 +103,8 @@ export async function appendEventInTx(tx: Tx, e: AuditEventInput): Promise<Appen
  */
 export async function appendEvent(db: Db | Tx, e: AuditEventInput): Promise<AppendResult> {
   if ('$transaction' in db && typeof db.$transaction === 'function') {
-    return (db as Db).$transaction((tx) => appendEventInTx(tx, e));
+    // Generous waits: on PGlite transactions run one at a time, so a burst of appends queues.
+    return (db as Db).$transaction((tx) => appendEventInTx(tx, e), { maxWait: 15_000, timeout: 15_000 });
   }
   return appendEventInTx(db as Tx, e);
 }

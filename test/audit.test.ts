@@ -14,11 +14,14 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createAuditActivities } from '../activities/audit';
-import { appendEvent, verifyAllChains, verifyCaseChain } from '../activities/audit-chain';
+import { appendEvent, sealLegacyEvents, verifyAllChains, verifyCaseChain } from '../activities/audit-chain';
 import { createMailTransport } from '../activities/mail/transport';
 import { recordEventRow } from '../activities/store';
 import { createApp } from '../api/app';
-import type { Db } from '../prisma/client';
+import { createPrisma, type Db } from '../prisma/client';
+import { migrate } from '../prisma/migrate';
+import { startPglite } from '../scripts/services';
+import { freePort } from './setup/global-setup';
 import { eventually, testDb, testEnv, uid } from './helpers';
 
 let env: TestWorkflowEnvironment;
@@ -266,4 +269,55 @@ test('history archive: timeline, history.json replays, archive used when Tempora
   expect(tl.status).toBe(200);
   expect(tl.body.history.source).toBe('archive');
   expect(tl.body.entries.some((e: { kind: string }) => e.kind === 'timer_started')).toBe(true);
+});
+
+test('upgrade: events recorded before the chain existed are numbered by the migration and sealed once', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-upgrade-'));
+  const port = await freePort();
+  const svc = await startPglite({ dataDir: path.join(tmp, 'pg'), port, logFile: path.join(tmp, 'pglite.log') });
+  const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+  const migrations = path.join(__dirname, '..', 'prisma', 'migrations');
+  const initOnly = path.join(tmp, 'migrations');
+  fs.cpSync(path.join(migrations, '20261123000000_init'), path.join(initOnly, '20261123000000_init'), { recursive: true });
+  const old = new PgClient({ connectionString: url });
+  let legacyDb: Db | undefined;
+  try {
+    await migrate(url, initOnly);
+    await old.connect();
+    await old.query(`INSERT INTO department (id, code, name, name_en) VALUES ('d', 'D', 'd', 'd')`);
+    await old.query(`INSERT INTO person (id, name, email, role, department_id) VALUES ('p', 'p', 'p@x', 'sales', 'd')`);
+    await old.query(`INSERT INTO deadline_policy (id, name, version, definition) VALUES ('pol', 'pol', 1, '{}')`);
+    const caseId = '11111111-1111-4111-8111-111111111111';
+    await old.query(
+      `INSERT INTO complaint_case (id, case_no, year, seq, workflow_id, customer_name, product, channel, description, category, severity, origin,
+         sample_expected, received_at, sales_rep_id, policy_id, status, step, updated_at)
+       VALUES ($1, 'CC-2026-0001', 2026, 1, 'complaint-CC-2026-0001', 'c', 'p', 'phone', 'd', 'quality', 'normal', 'own_plant', false, now(), 'p', 'pol', 'open', 'first_contact', now())`,
+      [caseId],
+    );
+    for (const [i, at] of ['2026-01-01T00:00:03Z', '2026-01-01T00:00:01Z', '2026-01-01T00:00:02Z'].entries()) {
+      await old.query(`INSERT INTO case_event (id, case_id, event_key, kind, actor, data, at) VALUES (gen_random_uuid(), $1, $2, 'legacy', 'p', $3, $4)`, [caseId, `k${i}`, JSON.stringify({ i }), at]);
+    }
+    await old.end();
+
+    expect((await migrate(url, migrations)).applied).toEqual(fs.readdirSync(migrations).filter((d) => d !== '20261123000000_init' && !d.endsWith('.toml')).sort());
+    legacyDb = createPrisma(url, 2);
+    const rows = await legacyDb.caseEvent.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
+    expect(rows.map((r) => [r.seq, (r.data as { i: number }).i, r.hash])).toEqual([[1, 1, null], [2, 2, null], [3, 0, null]]);
+    expect((await verifyCaseChain(legacyDb, caseId)).firstBroken).toEqual({ seq: 1, reason: expect.stringMatching(/not sealed/) });
+
+    expect(await sealLegacyEvents(legacyDb)).toBe(1);
+    expect(await verifyCaseChain(legacyDb, caseId)).toMatchObject({ ok: true, count: 3 });
+    expect(await sealLegacyEvents(legacyDb)).toBe(0);
+    // Once sealed, a row is as immutable as any other.
+    await expect(legacyDb.$executeRawUnsafe(`UPDATE case_event SET hash = NULL, prev_hash = NULL WHERE seq = 1`)).rejects.toThrow(/append-only/);
+    // The next event continues the chain (an append also seals a case not sealed yet).
+    const next = await appendEvent(legacyDb, { caseId, key: 'k-new', kind: 'note', actorId: 'p', data: {} });
+    expect(next).toMatchObject({ created: true, seq: 4 });
+    expect(await verifyCaseChain(legacyDb, caseId)).toMatchObject({ ok: true, count: 4 });
+  } finally {
+    await old.end().catch(() => undefined);
+    await legacyDb?.$disconnect();
+    await svc.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 });
