@@ -9,7 +9,9 @@ import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import pino from 'pino';
 import request from 'supertest';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -18,6 +20,7 @@ import { appendEvent, sealLegacyEvents, verifyAllChains, verifyCaseChain } from 
 import { createMailTransport } from '../activities/mail/transport';
 import { recordEventRow } from '../activities/store';
 import { createApp } from '../api/app';
+import { historyTimeline } from '../api/routes/audit';
 import { createPrisma, type Db } from '../prisma/client';
 import { migrate } from '../prisma/migrate';
 import { startPglite } from '../scripts/services';
@@ -319,5 +322,39 @@ test('upgrade: events recorded before the chain existed are numbered by the migr
     await legacyDb?.$disconnect();
     await svc.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('timeline: timers, accepted updates with their arguments, activities (also after a JSON round trip)', () => {
+  const T = temporal.api.enums.v1.EventType;
+  const ts = (s: number) => ({ seconds: 1_790_000_000 + s, nanos: 0 });
+  const payloads = (...v: unknown[]) => ({ payloads: v.map((x) => defaultPayloadConverter.toPayload(x)) });
+  const history = temporal.api.history.v1.History.create({
+    events: [
+      { eventId: 1, eventTime: ts(0), eventType: T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, workflowExecutionStartedEventAttributes: { workflowType: { name: 'complaintCase' }, input: payloads({ caseNo: 'CC-1' }) } },
+      { eventId: 2, eventTime: ts(0), eventType: T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, workflowTaskScheduledEventAttributes: {} },
+      { eventId: 5, eventTime: ts(1), eventType: T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, activityTaskScheduledEventAttributes: { activityId: '1', activityType: { name: 'planClock' }, input: payloads({ clock: 'first_contact' }) } },
+      { eventId: 7, eventTime: ts(2), eventType: T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, activityTaskCompletedEventAttributes: { scheduledEventId: 5, result: payloads({ dueAt: 'x' }) } },
+      { eventId: 9, eventTime: ts(3), eventType: T.EVENT_TYPE_TIMER_STARTED, timerStartedEventAttributes: { timerId: '1', startToFireTimeout: { seconds: 43_200 } } },
+      { eventId: 10, eventTime: ts(4), eventType: T.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, workflowExecutionUpdateAcceptedEventAttributes: { protocolInstanceId: 'u1', acceptedRequest: { meta: { updateId: 'u1', identity: 'api@host' }, input: { name: 'recordContact', args: payloads({ actorId: 'p-sales-wang', summary: '已联系' }) } } } },
+      { eventId: 12, eventTime: ts(5), eventType: T.EVENT_TYPE_TIMER_FIRED, timerFiredEventAttributes: { timerId: '1', startedEventId: 9 } },
+    ] as unknown as temporal.api.history.v1.IHistoryEvent[], // plain numbers where the types say Long
+  });
+  for (const h of [history, historyFromJSON(JSON.parse(historyToJSON(history)))]) {
+    const t = historyTimeline(h);
+    expect(t.map((e) => e.kind)).toEqual([
+      'workflow_execution_started',
+      'activity_task_scheduled',
+      'activity_task_completed',
+      'timer_started',
+      'workflow_execution_update_accepted',
+      'timer_fired',
+    ]);
+    expect(t[0]).toMatchObject({ workflowType: 'complaintCase', args: [{ caseNo: 'CC-1' }], at: new Date(1_790_000_000_000).toISOString() });
+    expect(t[2]).toMatchObject({ activityType: 'planClock', result: { dueAt: 'x' } });
+    expect(t[3]).toMatchObject({ timerId: '1', durationMs: 43_200_000, firesAt: new Date(1_790_000_003_000 + 43_200_000).toISOString() });
+    expect(t[4]).toMatchObject({ updateId: 'u1', name: 'recordContact', identity: 'api@host', args: [{ actorId: 'p-sales-wang', summary: '已联系' }] });
+    expect(t[5]).toMatchObject({ timerId: '1', startedEventId: 9 });
+    expect(historyTimeline(h, { all: true }).some((e) => e.kind === 'workflow_task_scheduled')).toBe(true);
   }
 });
