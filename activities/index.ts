@@ -3,8 +3,10 @@
  * transport, settings) — the worker wires real ones, tests may pass their own.
  * Workflows `import type { Activities }` only.
  */
+import type { Client } from '@temporalio/client';
 import type { Db } from '../prisma/client';
 import type { DocLanguage } from '../templates/pdf/types';
+import { createAuditActivities } from './audit';
 import { createDocumentActivities } from './documents';
 import { createMailActivities } from './mail/notices';
 import type { MailTransport } from './mail/transport';
@@ -19,12 +21,15 @@ export interface ActivityDeps {
   fromAddress: string;
   company: { name: string; nameEn: string };
   documentLanguage?: DocLanguage;
+  /** Temporal client for archiveHistory (the worker passes one over its own connection). */
+  temporal?: Client;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createStoreActivities({ db: deps.db }),
     ...createMailActivities(deps),
+    ...createAuditActivities({ db: deps.db, temporal: deps.temporal }),
     ...createDocumentActivities({ db: deps.db, timeZone: deps.timeZone, company: deps.company, language: deps.documentLanguage }),
   };
 }

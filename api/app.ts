@@ -6,9 +6,12 @@ import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Db } from '../prisma/client';
+import { createAuth, type Auth } from './auth';
 import { errorHandler, HttpError } from './errors';
 import { buildOpenApi } from './openapi';
 import { RouteRegistry } from './registry';
+import { auditRoutes } from './routes/audit';
+import { authRoutes } from './routes/auth';
 import { complaintRoutes } from './routes/complaints';
 import { stepRoutes } from './routes/steps';
 import { healthRoutes } from './routes/health';
@@ -31,9 +34,11 @@ export interface AppDeps {
   temporalUiUrl?: string;
   /** Deadline policy for new cases (default: "default"). */
   policyName?: string;
+  /** Session lifetime (default 8 h). */
+  sessionTtlMs?: number;
 }
 
-export function createApp(deps: AppDeps): { app: express.Express; cases: CaseService } {
+export function createApp(deps: AppDeps): { app: express.Express; cases: CaseService; auth: Auth } {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -42,11 +47,15 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   const registry = new RouteRegistry();
   const cases = createCaseService({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, timeZone: deps.timeZone, policyName: deps.policyName ?? 'default' });
 
+  const auth = createAuth({ db: deps.db, sessionTtlMs: deps.sessionTtlMs });
+
   app.use(healthRoutes(registry, { db: deps.db, temporal: deps.temporal, namespace: deps.namespace }));
   app.use(complaintRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
   app.use(stepRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
   app.use(peopleRoutes(registry, deps.db));
   app.use(policyRoutes(registry, deps.db));
+  app.use(authRoutes(registry, { auth }));
+  app.use(auditRoutes(registry, { db: deps.db, temporal: deps.temporal }));
   const openapi = () => buildOpenApi(registry.routes, { title: 'QMS customer complaints', version: '0.1.0', serverUrl: deps.publicUrl });
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi());
@@ -56,5 +65,5 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));
-  return { app, cases };
+  return { app, cases, auth };
 }

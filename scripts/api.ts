@@ -26,6 +26,7 @@ export async function startApi(config: Config, opts: { temporalUiUrl?: string } 
     publicUrl: config.publicUrl,
     outboxDir: config.env.SMTP_URL ? undefined : config.outboxDir,
     temporalUiUrl: opts.temporalUiUrl,
+    sessionTtlMs: config.env.SESSION_TTL_HOURS * 3600_000,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {

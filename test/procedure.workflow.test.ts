@@ -85,6 +85,7 @@ beforeAll(async () => {
     compensationApprover: mock<'compensationApprover'>(async (i) => (i.amount > 10_000 ? 'management_rep' : 'qa_manager')),
     sendClockNotice: mock<'sendClockNotice'>(async () => ({ sent: 1, skipped: 0 })),
     issueDocument: mock<'issueDocument'>(async () => ({ version: 1, sha256: 'x' })),
+    archiveHistory: mock<'archiveHistory'>(async () => ({ created: true, eventCount: 0, sha256: 'x' })),
   };
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), activities: acts });
   running = worker.run();

@@ -185,7 +185,7 @@ export function createCaseService(deps: CaseServiceDeps) {
             },
           },
         });
-        await recordEventRow(tx as unknown as Db, {
+        await recordEventRow(tx, {
           caseId: created.id,
           key: `${created.id}:received`,
           kind: 'case_received',
