@@ -13,6 +13,7 @@ import { loadWorkflowHistory, type History } from '../../activities/audit';
 import { verifyAllChains, verifyCaseChain } from '../../activities/audit-chain';
 import type { Db } from '../../prisma/client';
 import { notFound } from '../errors';
+import { READ_ALL_ROLES } from '../roles';
 import type { RouteRegistry } from '../registry';
 
 export interface AuditRouteDeps {
@@ -138,6 +139,7 @@ export function auditRoutes(registry: RouteRegistry, deps: AuditRouteDeps): Rout
       path: '/api/audit/verify',
       summary: 'Verify the audit hash chain of every case',
       tags: ['audit'],
+      roles: READ_ALL_ROLES,
       responses: { 200: { description: '{ ok, cases, events, broken[] }' } },
     },
     () => verifyAllChains(db),
@@ -151,6 +153,7 @@ export function auditRoutes(registry: RouteRegistry, deps: AuditRouteDeps): Rout
       summary: "Verify one case's audit hash chain",
       tags: ['audit'],
       params: caseParams,
+      roles: READ_ALL_ROLES,
       responses: { 200: { description: '{ ok, count, head, firstBroken? }' }, 404: { description: 'No such case' } },
     },
     async ({ params }) => {
@@ -169,6 +172,7 @@ export function auditRoutes(registry: RouteRegistry, deps: AuditRouteDeps): Rout
       tags: ['audit'],
       params: caseParams,
       query: z.object({ all: z.enum(['true', 'false']).optional() }),
+      roles: READ_ALL_ROLES,
       responses: { 200: { description: 'Timeline' }, 404: { description: 'No such case' } },
     },
     async ({ params, query }) => {
@@ -212,6 +216,7 @@ export function auditRoutes(registry: RouteRegistry, deps: AuditRouteDeps): Rout
       description: 'The JSON form `historyFromJSON` / `Worker.runReplayHistory` read. Served from the archive when Temporal no longer has the history (header X-History-Source).',
       tags: ['audit'],
       params: caseParams,
+      roles: READ_ALL_ROLES,
       responses: { 200: { description: 'History JSON', contentType: 'application/json' }, 404: { description: 'No such case or no history' } },
     },
     async ({ params, res }) => {
