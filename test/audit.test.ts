@@ -25,7 +25,7 @@ import { createPrisma, type Db } from '../prisma/client';
 import { migrate } from '../prisma/migrate';
 import { startPglite } from '../scripts/services';
 import { freePort } from './setup/global-setup';
-import { eventually, testDb, testEnv, uid } from './helpers';
+import { TEST_PASSWORD, eventually, testDb, testEnv, uid } from './helpers';
 
 let env: TestWorkflowEnvironment;
 let db: Db;
@@ -34,6 +34,8 @@ let pg: PgClient;
 let worker: Worker;
 let running: Promise<void>;
 let app: ReturnType<typeof createApp>['app'];
+let auditorToken: string;
+let salesToken: string;
 const taskQueue = uid('audit');
 
 /** A bare case row (no workflow) to hang audit records on. */
@@ -102,7 +104,8 @@ beforeAll(async () => {
     }),
   });
   running = worker.run();
-  ({ app } = createApp({
+  let auth: ReturnType<typeof createApp>['auth'];
+  ({ app, auth } = createApp({
     db,
     temporal: env.client,
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
@@ -111,6 +114,9 @@ beforeAll(async () => {
     timeZone: 'Asia/Shanghai',
     publicUrl: 'http://qms.example.test',
   }));
+  // Auditors read the trail; sales records the complaint (every /api route needs a sign-in).
+  auditorToken = (await auth.signIn('he.shen@example.com', TEST_PASSWORD)).token;
+  salesToken = (await auth.signIn('wang.fang@example.com', TEST_PASSWORD)).token;
 });
 
 afterAll(async () => {
@@ -140,10 +146,10 @@ test('a chain of events verifies; a retried event is written once', async () => 
   expect(r).toMatchObject({ ok: true, count: 6, head: rows[5].hash });
   expect(r.firstBroken).toBeUndefined();
 
-  const res = await request(app).get(`/api/audit/cases/${c.caseNo}/verify`);
+  const res = await request(app).get(`/api/audit/cases/${c.caseNo}/verify`).set('authorization', `Bearer ${auditorToken}`);
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ caseNo: c.caseNo, ok: true, count: 6 });
-  expect((await request(app).get('/api/audit/cases/NOPE-1/verify')).status).toBe(404);
+  expect((await request(app).get('/api/audit/cases/NOPE-1/verify').set('authorization', `Bearer ${auditorToken}`)).status).toBe(404);
 });
 
 test('UPDATE, DELETE and TRUNCATE of case_event are refused by the database', async () => {
@@ -171,7 +177,7 @@ test('a record altered or deleted behind the trigger is found at its seq', async
   let r = await verifyCaseChain(db, c.id);
   expect(r.ok).toBe(false);
   expect(r.firstBroken).toEqual({ seq: 3, reason: expect.stringMatching(/altered/) });
-  const api = await request(app).get(`/api/audit/cases/${c.caseNo}/verify`);
+  const api = await request(app).get(`/api/audit/cases/${c.caseNo}/verify`).set('authorization', `Bearer ${auditorToken}`);
   expect(api.body).toMatchObject({ ok: false, firstBroken: { seq: 3 } });
   const all = await verifyAllChains(db);
   expect(all.ok).toBe(false);
@@ -210,6 +216,7 @@ test('concurrent writers keep one valid chain', async () => {
 test('history archive: timeline, history.json replays, archive used when Temporal has no history', async () => {
   const created = await request(app)
     .post('/api/complaints')
+    .set('authorization', `Bearer ${salesToken}`)
     .send({
       customerName: '审计客户',
       product: 'XC-200 连接器',
@@ -230,7 +237,7 @@ test('history archive: timeline, history.json replays, archive used when Tempora
     return h.events?.some((e) => e.timerStartedEventAttributes) ? h : null;
   }, 20_000, 'first timer');
 
-  const timeline = await request(app).get(`/api/audit/cases/${caseNo}/timeline`);
+  const timeline = await request(app).get(`/api/audit/cases/${caseNo}/timeline`).set('authorization', `Bearer ${auditorToken}`);
   expect(timeline.status).toBe(200);
   expect(timeline.body.history.source).toBe('temporal');
   const kinds = timeline.body.entries.map((e: { kind: string }) => e.kind);
@@ -240,7 +247,7 @@ test('history archive: timeline, history.json replays, archive used when Tempora
   expect(timeline.body.chain.ok).toBe(true);
 
   // Raw history from Temporal replays with the workflow code.
-  const raw = await request(app).get(`/api/audit/cases/${caseNo}/history.json`);
+  const raw = await request(app).get(`/api/audit/cases/${caseNo}/history.json`).set('authorization', `Bearer ${auditorToken}`);
   expect(raw.status).toBe(200);
   expect(raw.headers['x-history-source']).toBe('temporal');
   await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, historyFromJSON(JSON.parse(raw.text)), workflowId);
@@ -261,14 +268,14 @@ test('history archive: timeline, history.json replays, archive used when Tempora
   // Temporal forgets the workflow (retention ended): the endpoints serve the archive.
   await env.client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId, runId } });
   const archived = await eventually(async () => {
-    const r = await request(app).get(`/api/audit/cases/${caseNo}/history.json`);
+    const r = await request(app).get(`/api/audit/cases/${caseNo}/history.json`).set('authorization', `Bearer ${auditorToken}`);
     return r.headers['x-history-source'] === 'archive' ? r : null;
   }, 30_000, 'history served from the archive');
   expect(archived.status).toBe(200);
   const archivedHistory = historyFromJSON(JSON.parse(archived.text));
   expect(archivedHistory.events?.length).toBeGreaterThanOrEqual(a1.eventCount);
   await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, archivedHistory, `${workflowId}-archived`);
-  const tl = await request(app).get(`/api/audit/cases/${caseNo}/timeline`);
+  const tl = await request(app).get(`/api/audit/cases/${caseNo}/timeline`).set('authorization', `Bearer ${auditorToken}`);
   expect(tl.status).toBe(200);
   expect(tl.body.history.source).toBe('archive');
   expect(tl.body.entries.some((e: { kind: string }) => e.kind === 'timer_started')).toBe(true);

@@ -4,12 +4,21 @@
  * role gets past the role check (here with an empty body: 400, or the read itself). An
  * auditor can read everything and change nothing.
  */
+import { createAuth } from '../api/auth';
 import { ROLES } from '../prisma/seed';
+import { TEST_PASSWORD } from './helpers';
 import { startStack, type Stack } from './stack';
 
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({ clocks: { first_contact: { due: '12h' }, preliminary_analysis: { due: '24h' }, capa_plan: { due: '24h' }, reply: { due: '3d' }, potential_cause_report: { due: '48h' } } }, 'roles');
+  // An administrator of this test (the seeded one must first change its generated password).
+  await stack.db.person.upsert({
+    where: { id: 'p-admin-matrix' },
+    create: { id: 'p-admin-matrix', name: '矩阵管理员', email: 'admin-matrix@example.com', role: 'admin', departmentId: 'dept-mgmt' },
+    update: {},
+  });
+  await createAuth({ db: stack.db }).setPassword('p-admin-matrix', TEST_PASSWORD, false);
 });
 afterAll(() => stack?.close());
 
@@ -22,7 +31,7 @@ const PERSON: Record<string, string> = {
   general_affairs: 'p-ga-zhou',
   management_rep: 'p-mr-wu',
   auditor: 'p-audit-he',
-  admin: 'p-admin',
+  admin: 'p-admin-matrix',
 };
 const PUBLIC = new Set(['/api/openapi.json', '/healthz', '/readyz']);
 
@@ -33,7 +42,7 @@ test('the matrix: every endpoint × every role', async () => {
     severity: 'normal', origin: 'own_plant', salesRepId: 'p-sales-wang',
   });
   expect(created.status).toBe(201);
-  const admin = await stack.as('p-admin');
+  const admin = await stack.as('p-admin-matrix');
   expect((await admin('POST', '/api/people', { id: 'p-matrix', name: '矩阵', email: 'matrix@example.com', role: 'sales', departmentId: 'dept-sales' })).status).toBe(201);
 
   const doc = (await stack.anon('GET', '/api/openapi.json')).body;
