@@ -161,6 +161,15 @@ test('own-plant case from receipt to closure through the API, by the people of e
     expect(text.replace(/\s+/g, '')).toContain(s.replace(/\s+/g, ''));
   }
 
+  // Closed workflows are archived with their SHA-256 (Temporal drops histories after retention).
+  const archived = await eventually(async () => {
+    await stack.cases.archiveClosedHistories();
+    const rows = await db.historyArchive.findMany({ where: { case: { caseNo: no } } });
+    return rows.length >= 3 ? rows : null;
+  }, 15_000, 'histories archived');
+  expect(archived.map((r) => r.workflowId).sort()).toEqual(expect.arrayContaining(['C1', 'P1', 'M1'].map((ref) => `${view.workflowId}:cm:${ref}`)));
+  expect(await stack.cases.archiveClosedHistories()).toBe(0);
+
   // Closed is closed: no further step, no dismissal.
   expect((await step('closure', 'p-qam-liu', {})).status).toBe(409);
   expect((await (await stack.as('p-qam-liu'))('POST', `/api/complaints/${no}/dismissal`, { reason: 'withdrawn', explanation: 'x', password: TEST_PASSWORD })).status).toBe(409);
