@@ -167,7 +167,12 @@ export function caseSignatures(events: StepEvent[], people: Map<string, string>,
   const last = (step: string) => [...events].reverse().find((e) => e.kind === 'step_completed' && (e.data as { step?: string })?.step === step);
   const line = (role: string, meaning: string, step: string): SignatureLine => {
     const e = last(step);
-    return e ? { role, meaning, signer: people.get(e.actor) ?? e.actor, signedAt: e.at.toISOString() } : { role, meaning };
+    if (!e) return { role, meaning };
+    // An electronic signature prints what it means and when it was given; otherwise who recorded the step.
+    const sig = (e.data as { signature?: { signerName: string; meaning: string; at: string; contentHash: string } }).signature;
+    return sig
+      ? { role, meaning: `${sig.meaning} · 电子签名 e-signature ${sig.contentHash.slice(0, 12)}`, signer: sig.signerName, signedAt: sig.at }
+      : { role, meaning, signer: people.get(e.actor) ?? e.actor, signedAt: e.at.toISOString() };
   };
   return [
     { role: '营业 / Sales', meaning: '填报 / reported', signer: salesRep.name, signedAt: salesRep.at.toISOString() },

@@ -11,6 +11,7 @@ import { renderMarketQualityReport, type DocLanguage, type MarketQualityReportDa
 import { caseSections, caseSignatures, lateReasonsByStep } from './case-record';
 import { canonicalJson, sha256 } from './hash';
 import type { CaseSnapshot } from './store';
+import { appendEventInTx } from './audit-chain';
 
 export type DocumentKind = 'market_quality_report';
 
@@ -136,15 +137,12 @@ export function createDocumentActivities(deps: DocumentDeps) {
             language,
           },
         });
-        await tx.caseEvent.createMany({
-          data: [{
-            caseId: input.caseId,
-            eventKey: `doc:${issueKey}`,
-            kind: 'document_issued',
-            actor: 'system',
-            data: { kind: input.kind, version, sha256: digest, dataHash, trigger: input.trigger },
-          }],
-          skipDuplicates: true,
+        await appendEventInTx(tx, {
+          caseId: input.caseId,
+          key: `doc:${issueKey}`,
+          kind: 'document_issued',
+          actorId: 'system',
+          data: { kind: input.kind, version, sha256: digest, dataHash, trigger: input.trigger },
         });
         return { version, sha256: digest };
       });

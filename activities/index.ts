@@ -3,8 +3,10 @@
  * transport, settings) — the worker wires real ones, tests may pass their own.
  * Workflows `import type { Activities }` only.
  */
+import type { Client } from '@temporalio/client';
 import type { Db } from '../prisma/client';
 import type { DocLanguage } from '../templates/pdf/types';
+import { createAuditActivities } from './audit';
 import { createDocumentActivities } from './documents';
 import { createCustomerMailActivities } from './mail/customer';
 import { createDigestActivities } from './mail/digest';
@@ -23,6 +25,8 @@ export interface ActivityDeps {
   documentLanguage?: DocLanguage;
   /** Give up on an undeliverable message after this long (MAIL_GIVE_UP_AFTER; default 24 h). */
   mailGiveUpAfterMs?: number;
+  /** Temporal client for archiveHistory (the worker passes one over its own connection). */
+  temporal?: Client;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -31,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMailActivities(deps),
     ...createDigestActivities(deps),
     ...createCustomerMailActivities(deps),
+    ...createAuditActivities({ db: deps.db, temporal: deps.temporal }),
     ...createDocumentActivities({ db: deps.db, timeZone: deps.timeZone, company: deps.company, language: deps.documentLanguage }),
   };
 }

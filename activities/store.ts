@@ -4,7 +4,8 @@
  * so a retried activity or a replayed workflow never records anything twice.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Db } from '../prisma/client';
+import type { Db, Prisma } from '../prisma/client';
+import { appendEvent } from './audit-chain';
 import type {
   CaseState,
   CaseStatus,
@@ -200,11 +201,11 @@ export interface EventInput {
   kind: string;
   actorId: string;
   data: Record<string, unknown>;
+  before?: unknown;
+  after?: unknown;
 }
 
-export async function recordEventRow(db: Db, e: EventInput): Promise<void> {
-  await db.caseEvent.createMany({
-    data: [{ caseId: e.caseId, eventKey: e.key, kind: e.kind, actor: e.actorId, data: e.data as object }],
-    skipDuplicates: true,
-  });
+/** Append to the case's hash-chained audit trail (activities/audit-chain.ts); a repeated key is a no-op. */
+export async function recordEventRow(db: Db | Prisma.TransactionClient, e: EventInput): Promise<void> {
+  await appendEvent(db, e);
 }

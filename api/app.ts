@@ -6,9 +6,12 @@ import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Db } from '../prisma/client';
+import { createAuth, requireRole, type Auth } from './auth';
 import { errorHandler, HttpError } from './errors';
 import { buildOpenApi } from './openapi';
 import { RouteRegistry } from './registry';
+import { auditRoutes } from './routes/audit';
+import { authRoutes } from './routes/auth';
 import { complaintRoutes } from './routes/complaints';
 import { stepRoutes } from './routes/steps';
 import { healthRoutes } from './routes/health';
@@ -31,9 +34,11 @@ export interface AppDeps {
   temporalUiUrl?: string;
   /** Deadline policy for new cases (default: "default"). */
   policyName?: string;
+  /** Session lifetime (default 8 h). */
+  sessionTtlMs?: number;
 }
 
-export function createApp(deps: AppDeps): { app: express.Express; cases: CaseService } {
+export function createApp(deps: AppDeps): { app: express.Express; cases: CaseService; auth: Auth } {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -42,19 +47,27 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   const registry = new RouteRegistry();
   const cases = createCaseService({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, timeZone: deps.timeZone, policyName: deps.policyName ?? 'default' });
 
+  const auth = createAuth({ db: deps.db, sessionTtlMs: deps.sessionTtlMs });
+  const authenticated = auth.authenticate();
+
   app.use(healthRoutes(registry, { db: deps.db, temporal: deps.temporal, namespace: deps.namespace }));
+  app.use(authRoutes(registry, { auth }));
+  // Everything else under /api needs a signed-in person (session cookie, session token or
+  // API token); each route then checks the role, and the workflow checks it again per step.
+  app.use('/api', (req, res, next) => (req.path === '/openapi.json' ? next() : authenticated(req, res, next)));
   app.use(complaintRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
-  app.use(stepRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
-  app.use(peopleRoutes(registry, deps.db));
+  app.use(stepRoutes(registry, { db: deps.db, temporal: deps.temporal, cases, auth }));
+  app.use(peopleRoutes(registry, deps.db, auth));
   app.use(policyRoutes(registry, deps.db));
+  app.use(auditRoutes(registry, { db: deps.db, temporal: deps.temporal }));
   const openapi = () => buildOpenApi(registry.routes, { title: 'QMS customer complaints', version: '0.1.0', serverUrl: deps.publicUrl });
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi());
   });
-  if (deps.outboxDir) app.use('/outbox', outboxRouter(deps.outboxDir));
+  if (deps.outboxDir) app.use('/outbox', authenticated, requireRole('admin', 'qa_manager', 'auditor'), outboxRouter(deps.outboxDir));
   app.get('/', homePage({ db: deps.db, outbox: !!deps.outboxDir, temporalUiUrl: deps.temporalUiUrl }));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));
-  return { app, cases };
+  return { app, cases, auth };
 }

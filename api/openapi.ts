@@ -48,6 +48,7 @@ export function buildOpenApi(routes: AnyRouteDoc[], info: { title: string; versi
       summary: r.summary,
       description: r.description,
       tags: r.tags,
+      'x-roles': r.roles ? [...r.roles] : undefined,
       operationId: `${r.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
       parameters: parameters(r),
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } } : {}),

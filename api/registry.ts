@@ -5,7 +5,7 @@
  */
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
-import { fromZod } from './errors';
+import { HttpError, fromZod } from './errors';
 
 export interface ResponseDoc {
   description: string;
@@ -23,6 +23,10 @@ export interface RouteDoc<P extends z.ZodType, Q extends z.ZodType, B extends z.
   params?: P;
   query?: Q;
   body?: B;
+  /** Roles allowed (checked before anything else: 401 signed out, 403 other roles). Absent: anyone signed in. */
+  roles?: readonly string[];
+  /** No sign-in needed (sign-in itself, health). */
+  public?: boolean;
   responses: Record<number, ResponseDoc>;
 }
 
@@ -53,6 +57,9 @@ export class RouteRegistry {
       return r.data as z.output<S>;
     };
     const h: RequestHandler = async (req, res) => {
+      if (doc.roles && req.auth && !doc.roles.includes(req.auth.role)) {
+        throw new HttpError(403, 'forbidden', `${doc.summary}: needs the role ${doc.roles.join(' or ')} (you are ${req.auth.role})`);
+      }
       if (doc.body && req.method !== 'GET' && !req.is('application/json')) {
         throw fromZod(new z.ZodError([{ code: 'custom', path: [], message: 'Content-Type must be application/json', input: undefined }]), 'body');
       }

@@ -4,8 +4,10 @@
  * (administration owns them once they exist); a policy whose definition differs from
  * the latest stored version becomes a new version, used by new cases only.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
+import { hashPassword, randomPassword } from '../api/auth/passwords';
 import { canonicalJson } from '../activities/hash';
 import { policyDefinitionSchema } from '../activities/policy';
 import type { Db } from './client';
@@ -52,15 +54,28 @@ export interface SeedResult {
   departments: number;
   people: number;
   policy: { id: string; created: boolean };
+  admin: AdminSeedResult;
 }
 
-/**
- * Seed departments, people and the deadline policy. The policy is administered through
- * the API once it exists (each change a new version), so the seed file's policy is only
- * written when the policy has no version yet — unless `policy: 'apply'` (an operator's
- * DEADLINE_POLICY_FILE), which stores it as a new version when it differs.
- */
-export async function seed(db: Db, data: SeedFile, opts: { policy?: 'if-missing' | 'apply' } = {}): Promise<SeedResult> {
+export interface SeedOptions {
+  /** 'apply': store the seed file's policy as a new version when it differs (DEADLINE_POLICY_FILE). */
+  policy?: 'if-missing' | 'apply';
+  /** ADMIN_EMAIL: the administrator's e-mail (default: the seed file's admin person). */
+  adminEmail?: string;
+  /** ADMIN_PASSWORD: the administrator's password (default: a random one that must be changed). */
+  adminPassword?: string;
+}
+
+export interface AdminSeedResult {
+  personId: string;
+  email: string;
+  /** True when the administrator's account was created by this run. */
+  created: boolean;
+  /** The generated first password — returned once, when it was generated; print it, never store it. */
+  initialPassword?: string;
+}
+
+export async function seed(db: Db, data: SeedFile, opts: SeedOptions = {}): Promise<SeedResult> {
   const deps = await db.department.createMany({ data: data.departments, skipDuplicates: true });
   const people = await db.person.createMany({ data: data.people, skipDuplicates: true });
   const existing = await db.deadlinePolicy.findFirst({ where: { name: data.policy.name }, orderBy: { version: 'desc' }, select: { id: true } });
@@ -68,7 +83,45 @@ export async function seed(db: Db, data: SeedFile, opts: { policy?: 'if-missing'
     existing && opts.policy !== 'apply'
       ? { id: existing.id, created: false }
       : await ensurePolicy(db, data.policy.name, data.policy.definition);
-  return { departments: deps.count, people: people.count, policy };
+  const admin = await ensureAdminAccount(db, data, opts);
+  return { departments: deps.count, people: people.count, policy, admin };
+}
+
+/**
+ * The first administrator's account, created once: with ADMIN_EMAIL / ADMIN_PASSWORD when
+ * set, otherwise for the seed file's admin person with a random password that must be
+ * changed at the first sign-in. Once an admin account exists nothing is changed.
+ */
+export async function ensureAdminAccount(db: Db, data: SeedFile, opts: SeedOptions = {}): Promise<AdminSeedResult> {
+  const existing = await db.account.findFirst({ where: { person: { role: 'admin' } }, include: { person: true }, orderBy: { createdAt: 'asc' } });
+  if (existing) return { personId: existing.personId, email: existing.person.email, created: false };
+  const template = data.people.find((p) => p.role === 'admin');
+  const email = opts.adminEmail?.trim();
+  let person = email
+    ? await db.person.findUnique({ where: { email } })
+    : await db.person.findFirst({ where: { role: 'admin', active: true }, orderBy: { id: 'asc' } });
+  if (person && person.role !== 'admin') throw new Error(`ADMIN_EMAIL ${email} belongs to ${person.id}, whose role is ${person.role}, not admin`);
+  if (!person) {
+    const departmentId = template?.departmentId ?? data.departments[0]?.id;
+    if (!departmentId) throw new Error('Cannot create the administrator: the seed file has no department');
+    person = await db.person.create({
+      data: {
+        id: email ? `p-admin-${crypto.randomUUID().slice(0, 8)}` : 'p-admin',
+        name: template?.name ?? 'Administrator',
+        email: email ?? 'admin@localhost',
+        role: 'admin',
+        departmentId,
+        locale: template?.locale ?? 'zh-CN',
+      },
+    });
+  }
+  const initialPassword = opts.adminPassword ? undefined : randomPassword();
+  const created = await db.account.createMany({
+    data: [{ personId: person.id, passwordHash: await hashPassword(opts.adminPassword ?? initialPassword!), mustChangePassword: !opts.adminPassword }],
+    skipDuplicates: true,
+  });
+  if (!created.count) return { personId: person.id, email: person.email, created: false };
+  return { personId: person.id, email: person.email, created: true, ...(initialPassword ? { initialPassword } : {}) };
 }
 
 /** Store the policy as a new version unless the latest version has the same definition. */

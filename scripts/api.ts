@@ -26,6 +26,7 @@ export async function startApi(config: Config, opts: { temporalUiUrl?: string } 
     publicUrl: config.publicUrl,
     outboxDir: config.env.SMTP_URL ? undefined : config.outboxDir,
     temporalUiUrl: opts.temporalUiUrl,
+    sessionTtlMs: config.env.SESSION_TTL_HOURS * 3600_000,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -38,6 +39,8 @@ export async function startApi(config: Config, opts: { temporalUiUrl?: string } 
       if (n) log.warn({ started: n }, 'started workflows of recorded cases that had none');
       const interrupted = await cases.detectOperatorActions();
       if (interrupted) log.warn({ interrupted }, 'recorded operator actions (terminate / reset) on case workflows');
+      const archived = await cases.archiveClosedHistories();
+      if (archived) log.info({ archived }, 'archived closed workflow histories');
     } catch (err) {
       log.error({ err }, 'reconcile failed');
     }

@@ -52,6 +52,11 @@ const envSchema = z.object({
   TIME_ZONE: z.string().default('Asia/Shanghai'),
   SEED_FILE: z.string().default('prisma/seed-data.json'),
   DEADLINE_POLICY_FILE: z.string().optional(),
+
+  // Accounts: the first administrator (seeded once) and the session lifetime.
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(10).optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { migrate } from '../prisma/migrate';
 import { createPrisma } from '../prisma/client';
-import { readSeedFile, seed } from '../prisma/seed';
+import { readSeedFile, seed, type SeedResult } from '../prisma/seed';
 import { loadConfig } from './config';
 import { assertPortFree, startNodeProcess, startPglite, startTemporal, type Service } from './services';
 import { ensureTemporalCli } from './temporal-cli';
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
 
   try {
     const host = '127.0.0.1';
+    let seeded: SeedResult | undefined;
     await assertPortFree(env.PORT, env.HOST, 'API', 'PORT');
     const database = (async () => {
       if (config.embeddedDatabase) {
@@ -45,8 +46,10 @@ async function main(): Promise<void> {
       await migrate(config.databaseUrl);
       const db = createPrisma(config.databaseUrl, 2);
       try {
-        await seed(db, readSeedFile(path.resolve(env.SEED_FILE), env.DEADLINE_POLICY_FILE && path.resolve(env.DEADLINE_POLICY_FILE)), {
+        seeded = await seed(db, readSeedFile(path.resolve(env.SEED_FILE), env.DEADLINE_POLICY_FILE && path.resolve(env.DEADLINE_POLICY_FILE)), {
           policy: env.DEADLINE_POLICY_FILE ? 'apply' : 'if-missing',
+          adminEmail: env.ADMIN_EMAIL,
+          adminPassword: env.ADMIN_PASSWORD,
         });
       } finally {
         await db.$disconnect();
@@ -102,6 +105,9 @@ async function main(): Promise<void> {
     line('Mail', env.SMTP_URL ? 'SMTP (SMTP_URL)' : `outbox ${config.outboxDir}  →  ${config.publicUrl}/outbox/`);
     line('Data', config.dataDir);
     line('Logs', logs);
+    if (seeded?.admin.initialPassword) {
+      console.log(`\nFirst sign-in: ${seeded.admin.email} with the password ${seeded.admin.initialPassword}\n(shown only now; it must be changed at the first sign-in).`);
+    }
     console.log('\nCtrl-C stops everything; data is kept for the next start.');
   } catch (err) {
     console.error(`\nStart-up failed: ${(err as Error).message}`);

@@ -4,6 +4,7 @@
  * and one PostgreSQL). Entry: `npm run worker`.
  */
 import path from 'node:path';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createMailTransport } from '../activities/mail/transport';
@@ -36,6 +37,7 @@ export async function createWorker(config: Config) {
     mailDomain: fromAddress.split('@')[1] ?? 'localhost',
     fromAddress,
     company: { name: config.env.COMPANY_NAME, nameEn: config.env.COMPANY_NAME_EN },
+    temporal: new Client({ connection, namespace: config.temporal.namespace }),
   });
   const worker = await Worker.create({
     connection,

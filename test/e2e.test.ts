@@ -76,8 +76,7 @@ test('own-plant case: created, reminded over SMTP, contact recorded, report PDF 
   expect(reminder.attachments.map((a) => a.filename)).toContain('deadline.ics');
   expect(Date.now()).toBeLessThan(Date.parse(c.clocks[0].dueAt));
 
-  const contact = await api('POST', `/api/complaints/${c.caseNo}/contact`, {
-    actorId: 'p-sales-wang',
+  const contact = await (await stack.as('p-sales-wang'))('POST', `/api/complaints/${c.caseNo}/contact`, {
     method: 'phone',
     summary: '已与客户确认镀层起泡不良，约定明日取回 5 件样品。',
   });
@@ -86,7 +85,7 @@ test('own-plant case: created, reminded over SMTP, contact recorded, report PDF 
   expect(contact.body.clocks[0].outcome).toBe('met');
 
   // A second contact is the wrong step: 409, nothing changes.
-  const again = await api('POST', `/api/complaints/${c.caseNo}/contact`, { actorId: 'p-sales-wang', method: 'phone', summary: 'x' });
+  const again = await (await stack.as('p-sales-wang'))('POST', `/api/complaints/${c.caseNo}/contact`, { method: 'phone', summary: 'x' });
   expect(again.status).toBe(409);
   expect(again.body.error.code).toBe('wrong_state');
 
@@ -135,10 +134,10 @@ test('no contact: escalation to the QA manager, then the management representati
   expect(level1.sort()).toEqual(['liu.yang@example.com', 'wang.fang@example.com']);
   expect(level2).toEqual(['wu.gang@example.com']);
 
-  const late = await api('POST', `/api/complaints/${c.caseNo}/contact`, { actorId: 'p-sales-wang', method: 'phone', summary: '已联络客户' });
+  const late = await (await stack.as('p-sales-wang'))('POST', `/api/complaints/${c.caseNo}/contact`, { method: 'phone', summary: '已联络客户' });
   expect(late.status).toBe(422);
   expect(late.body.error.errors[0].field).toBe('lateReason');
-  const ok = await api('POST', `/api/complaints/${c.caseNo}/contact`, { actorId: 'p-sales-wang', method: 'phone', summary: '已联络客户', lateReason: '营业员出差，未能及时联络' });
+  const ok = await (await stack.as('p-sales-wang'))('POST', `/api/complaints/${c.caseNo}/contact`, { method: 'phone', summary: '已联络客户', lateReason: '营业员出差，未能及时联络' });
   expect(ok.status).toBe(200);
   expect(ok.body.clocks[0]).toMatchObject({ outcome: 'missed', lateReason: '营业员出差，未能及时联络' });
 
@@ -169,7 +168,7 @@ test('bad input answers 4xx with the field and the reason and records nothing', 
   expect(await db.complaintCase.count()).toBe(before);
 
   expect((await api('GET', '/api/complaints/CC-2026-9999')).status).toBe(404);
-  expect((await api('POST', '/api/complaints/CC-2026-9999/contact', { actorId: 'p-sales-wang', method: 'phone', summary: 'x' })).status).toBe(404);
+  expect((await (await stack.as('p-sales-wang'))('POST', '/api/complaints/CC-2026-9999/contact', { method: 'phone', summary: 'x' })).status).toBe(404);
   expect((await api('GET', '/api/complaints/not-a-case')).status).toBe(400);
 });
 

@@ -13,6 +13,9 @@ export function testDb(): Db {
   return createPrisma(testEnv().databaseUrl, 5);
 }
 
+/** The password of every seeded person in tests (set by the global setup). */
+export const TEST_PASSWORD = 'test-password-0123';
+
 export const uid = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 
 /** Poll until `fn` returns a truthy value or the timeout passes. */

@@ -8,7 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { DateTime } from 'luxon';
 import type { Db } from '../prisma/client';
-import { eventually } from './helpers';
+import { SIGNED_STEPS, type HumanStep } from '../workflows/steps';
+import { TEST_PASSWORD, eventually } from './helpers';
 import { startStack, type Stack } from './stack';
 
 let stack: Stack;
@@ -34,6 +35,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
+/** The password re-entered for an electronically signed step. */
+const signed = (s: string) => (SIGNED_STEPS[s as HumanStep] ? { password: TEST_PASSWORD } : {});
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString();
 
 test('own-plant case from receipt to closure through the API, by the people of each role', async () => {
@@ -52,8 +55,8 @@ test('own-plant case from receipt to closure through the API, by the people of e
   });
   expect(created.status).toBe(201);
   const no = created.body.caseNo as string;
-  const step = (s: string, actorId: string, data: unknown, extra: Record<string, unknown> = {}) =>
-    api('POST', `/api/complaints/${no}/steps/${s}`, { actorId, data, ...extra });
+  const step = async (s: string, actorId: string, data: unknown, extra: Record<string, unknown> = {}) =>
+    (await stack.as(actorId))('POST', `/api/complaints/${no}/steps/${s}`, { data, ...signed(s), ...extra });
 
   expect((await step('first_contact', 'p-sales-li', { method: 'phone', summary: '已与客户确认异响现象，安排寄回 3 台样品' })).status).toBe(200);
 
@@ -85,17 +88,23 @@ test('own-plant case from receipt to closure through the API, by the people of e
   // Department work only from the responsible department.
   expect((await step('capa_plan', 'p-eng-sun', plan)).status).toBe(403);
   expect((await step('capa_plan', 'p-mfg-zhao', plan)).status).toBe(200);
+  // Approval is signed electronically: no password → 400, a wrong one → 401, nothing recorded.
+  const qam = await stack.as('p-qam-liu');
+  const unsigned = await qam('POST', `/api/complaints/${no}/steps/capa_approval`, { data: { decision: 'approved' } });
+  expect(unsigned.status).toBe(400);
+  expect(unsigned.body.error.errors[0].field).toBe('password');
+  expect((await qam('POST', `/api/complaints/${no}/steps/capa_approval`, { data: { decision: 'approved' }, password: 'wrong-password' })).status).toBe(401);
   s = await step('capa_approval', 'p-qam-liu', { decision: 'approved', comment: '同意' });
   expect(s.body.step).toBe('reply');
   expect(s.body.countermeasures.map((c: { ref: string }) => c.ref)).toEqual(['C1', 'P1', 'M1']);
 
   // Each countermeasure is carried out by its department, with its effect.
   for (const [ref, who] of [['C1', 'p-mfg-zhao'], ['P1', 'p-mfg-zhao'], ['M1', 'p-eng-sun']]) {
-    const r = await api('POST', `/api/complaints/${no}/countermeasures/${ref}/implementation`, { actorId: who, effect: `${ref} 已完成，复测 200 台无异响` });
+    const r = await (await stack.as(who))('POST', `/api/complaints/${no}/countermeasures/${ref}/implementation`, { effect: `${ref} 已完成，复测 200 台无异响` });
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('implemented');
   }
-  expect((await api('POST', `/api/complaints/${no}/countermeasures/P9/implementation`, { actorId: 'p-mfg-zhao', effect: 'x' })).status).toBe(404);
+  expect((await (await stack.as('p-mfg-zhao'))('POST', `/api/complaints/${no}/countermeasures/P9/implementation`, { effect: 'x' })).status).toBe(404);
 
   expect((await step('reply', 'p-sales-li', { method: 'email', summary: '原因：压装定位销磨损；对策：更换定位销、每班点检、纳入保养计划。' })).status).toBe(200);
   await eventually(async () => (await api('GET', `/api/complaints/${no}/countermeasures`)).body.every((c: { status: string }) => c.status === 'implemented'), 10_000, 'countermeasures on the case');
@@ -131,7 +140,11 @@ test('own-plant case from receipt to closure through the API, by the people of e
   expect(owners['countermeasure:M1']).toEqual({ role: 'department_owner', departmentId: 'dept-eng' });
   expect(view.record.data.preliminary_analysis.occurrenceCause).toMatch(/定位销/);
 
-  const events = (await api('GET', `/api/complaints/${no}/events`)).body.map((e: { kind: string }) => e.kind);
+  const allEvents = (await api('GET', `/api/complaints/${no}/events`)).body;
+  const approval = allEvents.find((e: { kind: string; data: { step?: string } }) => e.kind === 'step_completed' && e.data.step === 'capa_approval');
+  expect(approval.data.signature).toMatchObject({ signerId: 'p-qam-liu', signerName: '刘洋', role: 'qa_manager', meaning: expect.stringMatching(/approved the countermeasures/) });
+  expect(approval.data.signature.contentHash).toMatch(/^[0-9a-f]{64}$/);
+  const events = allEvents.map((e: { kind: string }) => e.kind);
   expect(events.filter((k: string) => k === 'step_completed')).toHaveLength(9);
   expect(events).toEqual(expect.arrayContaining(['case_received', 'countermeasure_implemented', 'case_closed', 'clock_stopped', 'document_issued']));
   // A new, numbered version of the report at each key step; the last one shows the closure.
@@ -148,9 +161,18 @@ test('own-plant case from receipt to closure through the API, by the people of e
     expect(text.replace(/\s+/g, '')).toContain(s.replace(/\s+/g, ''));
   }
 
+  // Closed workflows are archived with their SHA-256 (Temporal drops histories after retention).
+  const archived = await eventually(async () => {
+    await stack.cases.archiveClosedHistories();
+    const rows = await db.historyArchive.findMany({ where: { case: { caseNo: no } } });
+    return rows.length >= 3 ? rows : null;
+  }, 15_000, 'histories archived');
+  expect(archived.map((r) => r.workflowId).sort()).toEqual(expect.arrayContaining(['C1', 'P1', 'M1'].map((ref) => `${view.workflowId}:cm:${ref}`)));
+  expect(await stack.cases.archiveClosedHistories()).toBe(0);
+
   // Closed is closed: no further step, no dismissal.
   expect((await step('closure', 'p-qam-liu', {})).status).toBe(409);
-  expect((await api('POST', `/api/complaints/${no}/dismissal`, { actorId: 'p-qam-liu', reason: 'withdrawn', explanation: 'x' })).status).toBe(409);
+  expect((await (await stack.as('p-qam-liu'))('POST', `/api/complaints/${no}/dismissal`, { reason: 'withdrawn', explanation: 'x', password: TEST_PASSWORD })).status).toBe(409);
   expect(await db.caseEvent.count({ where: { case: { caseNo: no }, kind: 'case_dismissed' } })).toBe(0);
 });
 
@@ -167,12 +189,12 @@ test('a duplicate complaint is dismissed with its reason and linked; an unknown 
   };
   const first = (await api('POST', '/api/complaints', body)).body.caseNo;
   const dup = (await api('POST', '/api/complaints', body)).body.caseNo;
-  const unknown = await api('POST', `/api/complaints/${dup}/dismissal`, { actorId: 'p-qam-liu', reason: 'duplicate', explanation: '重复', duplicateOf: 'CC-1999-0001' });
+  const unknown = await (await stack.as('p-qam-liu'))('POST', `/api/complaints/${dup}/dismissal`, { reason: 'duplicate', explanation: '重复', duplicateOf: 'CC-1999-0001', password: TEST_PASSWORD });
   expect(unknown.status).toBe(422);
   expect(unknown.body.error.errors[0].field).toBe('duplicateOf');
-  const bySales = await api('POST', `/api/complaints/${dup}/dismissal`, { actorId: 'p-sales-li', reason: 'duplicate', explanation: '重复', duplicateOf: first });
+  const bySales = await (await stack.as('p-sales-li'))('POST', `/api/complaints/${dup}/dismissal`, { reason: 'duplicate', explanation: '重复', duplicateOf: first, password: TEST_PASSWORD });
   expect(bySales.status).toBe(403);
-  const ok = await api('POST', `/api/complaints/${dup}/dismissal`, { actorId: 'p-qam-liu', reason: 'duplicate', explanation: '同一客户同一批次重复来电', duplicateOf: first });
+  const ok = await (await stack.as('p-qam-liu'))('POST', `/api/complaints/${dup}/dismissal`, { reason: 'duplicate', explanation: '同一客户同一批次重复来电', duplicateOf: first, password: TEST_PASSWORD });
   expect(ok.status).toBe(200);
   const view = await eventually(async () => {
     const v = (await api('GET', `/api/complaints/${dup}`)).body;
@@ -194,11 +216,10 @@ test('a deadline moves only with the customer’s consent recorded, before it pa
     salesRepId: 'p-sales-miller',
   })).body;
   await eventually(async () => (await api('GET', `/api/complaints/${c.caseNo}/state`)).body.clocks?.length === 1, 10_000, 'clock running');
-  const noConsent = await api('POST', `/api/complaints/${c.caseNo}/extensions`, { actorId: 'p-sales-miller', clockId: 'first_contact', newDueAt: inDays(2), reason: 'customer travelling' });
+  const noConsent = await (await stack.as('p-sales-miller'))('POST', `/api/complaints/${c.caseNo}/extensions`, { clockId: 'first_contact', newDueAt: inDays(2), reason: 'customer travelling' });
   expect(noConsent.status).toBe(400);
   expect(noConsent.body.error.errors[0].field).toBe('consent');
-  const ok = await api('POST', `/api/complaints/${c.caseNo}/extensions`, {
-    actorId: 'p-sales-miller',
+  const ok = await (await stack.as('p-sales-miller'))('POST', `/api/complaints/${c.caseNo}/extensions`, {
     clockId: 'first_contact',
     newDueAt: inDays(2),
     reason: 'Customer travelling, call agreed for Monday',
@@ -232,8 +253,8 @@ test('supplier / other-plant defect: 2 working days for the analysis, 7 for the 
     origin: 'supplier',
     salesRepId: 'p-sales-wang',
   })).body;
-  const step = (s: string, actorId: string, data: unknown, extra: Record<string, unknown> = {}) =>
-    api('POST', `/api/complaints/${c.caseNo}/steps/${s}`, { actorId, data, ...extra });
+  const step = async (s: string, actorId: string, data: unknown, extra: Record<string, unknown> = {}) =>
+    (await stack.as(actorId))('POST', `/api/complaints/${c.caseNo}/steps/${s}`, { data, ...signed(s), ...extra });
   await step('first_contact', 'p-sales-wang', { method: 'visit', summary: '拜访客户确认断裂样品' });
   const monday = thisMonday0900();
   const s = await step('sample_pending', 'p-sales-wang', { sample: 'received', receivedAt: monday.toISO() });
@@ -265,14 +286,14 @@ test('supplier / other-plant defect: 2 working days for the analysis, 7 for the 
 test('policies are versioned data: a new version for new cases, the calendar editable without a deploy', async () => {
   const name = `pol-${Date.now()}`;
   const base = (await api('GET', `/api/policies/${stack.policyName}`)).body.definition;
-  expect((await api('POST', `/api/policies/${name}/versions`, { actorId: 'p-sales-wang', definition: base })).status).toBe(403);
-  const bad = await api('POST', `/api/policies/${name}/versions`, { actorId: 'p-qam-liu', definition: { ...base, clocks: { ...base.clocks, reply: { due: 'soon' } } } });
+  expect((await (await stack.as('p-sales-wang'))('POST', `/api/policies/${name}/versions`, { definition: base })).status).toBe(403);
+  const bad = await (await stack.as('p-qam-liu'))('POST', `/api/policies/${name}/versions`, { definition: { ...base, clocks: { ...base.clocks, reply: { due: 'soon' } } } });
   expect(bad.status).toBe(400);
   expect(bad.body.error.errors[0].field).toBe('definition.clocks.reply.due');
-  const v1 = await api('POST', `/api/policies/${name}/versions`, { actorId: 'p-qam-liu', definition: base });
+  const v1 = await (await stack.as('p-qam-liu'))('POST', `/api/policies/${name}/versions`, { definition: base });
   expect(v1.status).toBe(201);
   expect(v1.body.version).toBe(1);
-  expect((await api('POST', `/api/policies/${name}/versions`, { actorId: 'p-qam-liu', definition: base })).status).toBe(200);
+  expect((await (await stack.as('p-qam-liu'))('POST', `/api/policies/${name}/versions`, { definition: base })).status).toBe(200);
 
   // 2026: Oct 1–7 National Day holidays; Sunday Sep 27 and Saturday Oct 10 are make-up working days (调休).
   const calendar = {
@@ -280,7 +301,7 @@ test('policies are versioned data: a new version for new cases, the calendar edi
     holidays: ['2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07'],
     makeUpWorkdays: ['2026-09-27', '2026-10-10'],
   };
-  const v2 = await api('PUT', `/api/policies/${name}/calendar`, { actorId: 'p-qam-liu', calendar });
+  const v2 = await (await stack.as('p-qam-liu'))('PUT', `/api/policies/${name}/calendar`, { calendar });
   expect(v2.status).toBe(201);
   expect(v2.body.version).toBe(2);
   // Wednesday Sep 30 09:00 + 3 working days: Thu Oct 8, Fri Oct 9, Sat Oct 10 (make-up day) → Oct 10 09:00.

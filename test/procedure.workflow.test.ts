@@ -26,8 +26,8 @@ import {
   rprStepUpdate,
 } from '../workflows/messages';
 import { OverdueAttr } from '../workflows/search-attributes';
-import type { HumanStep, RprStep } from '../workflows/steps';
-import type { Actor, CaseInput, ClockName, ClockPlan } from '../workflows/types';
+import { SIGNED_RPR_STEPS, SIGNED_STEPS, type HumanStep, type RprStep } from '../workflows/steps';
+import type { Actor, CaseInput, ClockName, ClockPlan, Signature } from '../workflows/types';
 import { eventually, testEnv, uid } from './helpers';
 
 let env: TestWorkflowEnvironment;
@@ -88,6 +88,7 @@ beforeAll(async () => {
     sendDailyDigests: mock<'sendDailyDigests'>(async () => ({ date: '2026-01-01', people: 0, sent: 0, notSent: 0 })),
     sendCustomerReply: mock<'sendCustomerReply'>(async () => ({ status: 'sent' as const, key: 'k', to: [] })),
     sendSatisfactionRequest: mock<'sendSatisfactionRequest'>(async () => ({ status: 'sent' as const, key: 'k', to: [] })),
+    archiveHistory: mock<'archiveHistory'>(async () => ({ created: true, eventCount: 0, sha256: 'x' })),
   };
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), activities: acts });
   running = worker.run();
@@ -125,8 +126,17 @@ type Handle = WorkflowHandle<typeof complaintCase>;
 const start = (caseNo: string, over: Partial<CaseInput> = {}) =>
   env.client.workflow.start(complaintCase, { taskQueue, workflowId: uid(`wf-${caseNo}`), args: [input(caseNo, over)] });
 
+/** A signature as the API builds it after the password was re-entered (api/signatures.ts). */
+const signature = (actor: Actor, meaning = 'signed'): Signature => ({
+  signerId: actor.id,
+  signerName: actor.id,
+  role: actor.role,
+  meaning,
+  at: new Date().toISOString(),
+  contentHash: 'ab'.repeat(32),
+});
 const step = (h: Handle, s: HumanStep, actor: Actor, data: unknown, lateReason?: string) =>
-  h.executeUpdate(completeStepUpdate, { args: [{ step: s, actor, data, lateReason }] });
+  h.executeUpdate(completeStepUpdate, { args: [{ step: s, actor, data, lateReason, signature: SIGNED_STEPS[s] ? signature(actor) : undefined }] });
 
 /** The failure an update was refused with: its type and message. */
 async function refused(p: Promise<unknown>): Promise<{ type: string; message: string }> {
@@ -223,6 +233,11 @@ test('own plant, cause unclear, plan rejected once, serious case: the whole proc
 
   const plan1 = { containment: [action('库存全检并隔离')], permanent: [action('脱脂槽温度联锁')], prevention: [] };
   await step(h, 'capa_plan', people.mfg, plan1);
+  // Approvals are signed: without the signature the API builds after the password, refused.
+  expect(await refused(h.executeUpdate(completeStepUpdate, { args: [{ step: 'capa_approval', actor: people.qam, data: { decision: 'rejected', reason: 'x' } }] }))).toMatchObject({
+    type: 'ValidationError',
+    message: expect.stringMatching(/^password is required/),
+  });
   s = await step(h, 'capa_approval', people.qam, { decision: 'rejected', reason: '永久对策缺少验证方法' });
   expect(s.step).toBe('capa_plan');
   expect(s.capaRound).toBe(2);
@@ -250,7 +265,8 @@ test('own plant, cause unclear, plan rejected once, serious case: the whole proc
 
   // Recurrence Prevention Report: its own child workflow, closed before the case.
   const rpr = env.client.workflow.getHandle(`${h.workflowId}:rpr`);
-  const rprStep = (st: RprStep, actor: Actor, data: unknown) => rpr.executeUpdate(rprStepUpdate, { args: [{ step: st, actor, data }] });
+  const rprStep = (st: RprStep, actor: Actor, data: unknown) =>
+    rpr.executeUpdate(rprStepUpdate, { args: [{ step: st, actor, data, signature: SIGNED_RPR_STEPS[st] ? signature(actor) : undefined }] });
   await rprStep('proposal', people.mfg, { problem: '镀层起泡', rootCause: '脱脂温度', measures: [action('脱脂槽温度在线监控')] });
   expect(await refused(rprStep('approval', people.qa, { decision: 'approved' }))).toMatchObject({ type: 'Forbidden' });
   await rprStep('approval', people.qam, { decision: 'approved' });
@@ -329,7 +345,7 @@ test('a duplicate is dismissed by the QA manager with its reason: clocks cancell
     type: 'ValidationError',
     message: expect.stringMatching(/^duplicateOf/),
   });
-  const s = await h.executeUpdate(dismissCaseUpdate, { args: [{ actor: people.qam, reason: 'duplicate', explanation: '同一批次已立案', duplicateOf: 'CC-2026-0001' }] });
+  const s = await h.executeUpdate(dismissCaseUpdate, { args: [{ actor: people.qam, reason: 'duplicate', explanation: '同一批次已立案', duplicateOf: 'CC-2026-0001', signature: signature(people.qam) }] });
   expect(s).toMatchObject({ status: 'closed', resolution: 'duplicate', duplicateOf: 'CC-2026-0001' });
   await h.result();
   expect(outcomes()).toMatchObject({ first_contact: 'met', reply: 'cancelled', preliminary_analysis: 'cancelled' });
@@ -386,7 +402,8 @@ test('compensation: the authority matrix names the approver; others and the requ
   const c = await h.executeUpdate(requestCompensationUpdate, { args: [{ actor: people.sales, amount: 50_000, currency: 'CNY', responsibleDepartmentId: 'dept-mfg', reason: '退货运费及停线损失' }] });
   expect(c.requiredRole).toBe('management_rep');
   expect(await refused(h.executeUpdate(decideCompensationUpdate, { args: [{ actor: people.qam, decision: 'approved' }] }))).toMatchObject({ type: 'Forbidden' });
-  const d = await h.executeUpdate(decideCompensationUpdate, { args: [{ actor: people.mr, decision: 'approved', note: '同意' }] });
+  expect(await refused(h.executeUpdate(decideCompensationUpdate, { args: [{ actor: people.mr, decision: 'approved' }] }))).toMatchObject({ type: 'ValidationError', message: expect.stringMatching(/^password/) });
+  const d = await h.executeUpdate(decideCompensationUpdate, { args: [{ actor: people.mr, decision: 'approved', note: '同意', signature: signature(people.mr) }] });
   expect(d).toMatchObject({ decision: 'approved', approvedBy: 'p-mr-wu' });
   await eventually(async () => outcomes().compensation_approval === 'met', 10_000, 'approval clock met');
   await h.terminate('test done');

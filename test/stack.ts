@@ -17,7 +17,10 @@ import { createMailTransport } from '../activities/mail/transport';
 import { createApp } from '../api/app';
 import type { Db } from '../prisma/client';
 import { ensurePolicy } from '../prisma/seed';
-import { testDb, testEnv, uid } from './helpers';
+import { TEST_PASSWORD, testDb, testEnv, uid } from './helpers';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Api = (method: string, p: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; headers: Headers; body: any }>;
 
 export interface Stack {
   env: TestWorkflowEnvironment;
@@ -26,8 +29,12 @@ export interface Stack {
   policyName: string;
   baseUrl: string;
   cases: import('../api/services/cases').CaseService;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  api(method: string, p: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any }>;
+  /** Signed in as the QA manager (p-qam-liu), who may read everything and record complaints. */
+  api: Api;
+  /** Signed in as this seeded person (password TEST_PASSWORD). */
+  as(personId: string): Promise<Api>;
+  /** Not signed in. */
+  anon: Api;
   close(): Promise<void>;
 }
 
@@ -87,6 +94,30 @@ export async function startStack(policy: Record<string, unknown>, name = 'e2e'):
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
+  const call =
+    (token?: string): Api =>
+    async (method, p, body, headers = {}) => {
+      const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+      const res = await fetch(base + p, {
+        method,
+        headers: body === undefined ? { ...auth, ...headers } : { 'content-type': 'application/json', ...auth, ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const type = res.headers.get('content-type') ?? '';
+      return { status: res.status, headers: res.headers, body: type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer()) };
+    };
+  const sessions = new Map<string, Api>();
+  async function signedIn(personId: string): Promise<Api> {
+    const known = sessions.get(personId);
+    if (known) return known;
+    const p = await db.person.findUniqueOrThrow({ where: { id: personId } });
+    const r = await call()('POST', '/api/auth/login', { email: p.email, password: TEST_PASSWORD });
+    if (r.status !== 200) throw new Error(`sign-in of ${personId} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    const api = call(r.body.token);
+    sessions.set(personId, api);
+    return api;
+  }
+
   return {
     env,
     db,
@@ -94,15 +125,9 @@ export async function startStack(policy: Record<string, unknown>, name = 'e2e'):
     policyName,
     baseUrl: base,
     cases,
-    async api(method, p, body, headers = {}) {
-      const res = await fetch(base + p, {
-        method,
-        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const type = res.headers.get('content-type') ?? '';
-      return { status: res.status, headers: res.headers, body: type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer()) };
-    },
+    api: await signedIn('p-qam-liu'),
+    as: signedIn,
+    anon: call(),
     async close() {
       await new Promise((r) => server.close(r));
       worker.shutdown();

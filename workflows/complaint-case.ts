@@ -45,7 +45,9 @@ import {
 import { recurrencePrevention } from './recurrence-prevention';
 import { CaseStepAttr, OverdueAttr } from './search-attributes';
 import {
+  SIGNED_STEPS,
   STEP_ROLES,
+  signatureProblem,
   compensationDecisionSchema,
   compensationSchema,
   dismissSchema,
@@ -56,7 +58,7 @@ import {
   type StepData,
   type StepRequest,
 } from './steps';
-import type { Actor, CaseInput, CaseState, CaseStep, ClockName, CountermeasureItem, Resolution } from './types';
+import type { Actor, CaseInput, CaseState, CaseStep, ClockName, CountermeasureItem, Resolution, Signature } from './types';
 
 /** Thrown inside the procedure when the QA manager dismisses the case; caught at the top. */
 class Dismissed extends Error {}
@@ -87,7 +89,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
   let submitted = 0;
   let progressed = 0;
   let stepSeq = 0;
-  let dismissal: { actor: Actor; data: DismissData } | null = null;
+  let dismissal: { actor: Actor; data: DismissData; signature: Signature } | null = null;
   const children: Promise<void>[] = [];
 
   const snapshot = () => ({
@@ -123,13 +125,14 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     clocks.stop(step, sub.req.lateReason);
     const data = sub.data as StepData<S>;
     state.data[step] = data as Record<string, unknown>;
-    state.decisions.push({ at: sub.at, step, kind: 'step_completed', actorId: sub.req.actor.id, data: { ...data } });
+    const signature = sub.req.signature ?? null;
+    state.decisions.push({ at: sub.at, step, kind: 'step_completed', actorId: sub.req.actor.id, data: { ...data }, ...(signature ? { signature } : {}) });
     await store.recordEvent({
       caseId,
       key: `${wfId}:step:${stepSeq}:${step}:completed`,
       kind: 'step_completed',
       actorId: sub.req.actor.id,
-      data: { step, data, lateReason: sub.req.lateReason ?? null, actorRole: sub.req.actor.role },
+      data: { step, data, lateReason: sub.req.lateReason ?? null, actorRole: sub.req.actor.role, signature },
     });
     return { data, actor: sub.req.actor, at: sub.at };
   }
@@ -193,6 +196,10 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
         }
         checkRole(actor, STEP_ROLES[step], step);
         const data = parseOr422(stepSchemas[step], req.data);
+        if (SIGNED_STEPS[step]) {
+          const problem = signatureProblem(req.signature, actor.id);
+          if (problem) invalid('password', problem);
+        }
         clocks.requireLateReason(req.step, req.lateReason);
         checkStepRules(req, data);
       },
@@ -258,11 +265,11 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
   setHandler(
     decideCompensationUpdate,
     async (req) => {
-      const { actor, ...rest } = req;
+      const { actor, signature, ...rest } = req;
       const data = compensationDecisionSchema.parse(rest);
       const c = state.compensation!;
       clocks.stop('compensation');
-      Object.assign(c, { decision: data.decision, note: data.note, approvedBy: actor.id, approvedAt: now() });
+      Object.assign(c, { decision: data.decision, note: data.note, approvedBy: actor.id, approvedAt: now(), signature });
       await store.recordEvent({ caseId, key: `${wfId}:compensation:decided`, kind: 'compensation_decided', actorId: actor.id, data: { ...c } });
       await store.mirrorCase({ caseId, snapshot: snapshot() });
       return c;
@@ -274,8 +281,10 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
         if (!c || c.decision) wrongState('No compensation awaits a decision');
         if (actor.role !== c.requiredRole) forbidden(`A compensation of ${c.amount} ${c.currency} is approved by ${c.requiredRole} (authority matrix); ${actor.id} is ${actor.role}`);
         if (actor.id === c.requestedBy) forbidden('Nobody approves their own submission');
-        const { actor: _a, ...rest } = req;
+        const { actor: _a, signature, ...rest } = req;
         parseOr422(compensationDecisionSchema, rest, '');
+        const problem = signatureProblem(signature, actor.id);
+        if (problem) invalid('password', problem);
       },
     },
   );
@@ -283,8 +292,8 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
   setHandler(
     dismissCaseUpdate,
     async (req) => {
-      const { actor, ...rest } = req;
-      dismissal = { actor, data: dismissSchema.parse(rest) };
+      const { actor, signature, ...rest } = req;
+      dismissal = { actor, data: dismissSchema.parse(rest), signature: signature! };
       await condition(() => state.status === 'closed');
       return state;
     },
@@ -293,8 +302,10 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
         const actor = requireActor(req?.actor);
         if (state.status !== 'open' || dismissal) wrongState(`${state.caseNo} is already closed`);
         checkRole(actor, ['qa_manager'], 'A decision not to investigate');
-        const { actor: _a, ...rest } = req;
+        const { actor: _a, signature, ...rest } = req;
         const d = parseOr422(dismissSchema, rest, '');
+        const problem = signatureProblem(signature, actor.id);
+        if (problem) invalid('password', problem);
         if (d.duplicateOf === state.caseNo) invalid('duplicateOf', 'cannot be the case itself');
       },
     },
@@ -476,8 +487,8 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     clocks.cancelAll();
     state.resolution = d.data.reason satisfies Resolution;
     state.duplicateOf = d.data.duplicateOf ?? null;
-    state.decisions.push({ at: now(), step: state.step, kind: 'dismissed', actorId: d.actor.id, data: { ...d.data } });
-    await store.recordEvent({ caseId, key: `${wfId}:dismissed`, kind: 'case_dismissed', actorId: d.actor.id, data: { ...d.data, atStep: state.step } });
+    state.decisions.push({ at: now(), step: state.step, kind: 'dismissed', actorId: d.actor.id, data: { ...d.data }, signature: d.signature });
+    await store.recordEvent({ caseId, key: `${wfId}:dismissed`, kind: 'case_dismissed', actorId: d.actor.id, data: { ...d.data, atStep: state.step, signature: d.signature } });
     for (const cm of state.countermeasures.filter((c) => c.status === 'open')) {
       await getExternalWorkflowHandle(`${wfId}:cm:${cm.ref}`).signal(cancelSignal, { reason: d.data.reason });
     }

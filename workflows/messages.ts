@@ -14,7 +14,7 @@ import type {
   RprStepRequest,
   StepRequest,
 } from './steps';
-import type { Actor, CaseState, ClockState, Compensation, CountermeasureItem } from './types';
+import type { Actor, CaseState, ClockState, Compensation, CountermeasureItem, Signature } from './types';
 
 /** The case workflow's full state: step, clocks, decisions, recorded data. */
 export const caseStateQuery = defineQuery<CaseState>('caseState');
@@ -29,10 +29,10 @@ export const extendDeadlineUpdate = defineUpdate<ClockState, [{ actor: Actor } &
 export const requestCompensationUpdate = defineUpdate<Compensation, [{ actor: Actor } & CompensationData]>('requestCompensation');
 
 /** The approver chosen by the authority matrix decides the compensation. */
-export const decideCompensationUpdate = defineUpdate<Compensation, [{ actor: Actor } & CompensationDecisionData]>('decideCompensation');
+export const decideCompensationUpdate = defineUpdate<Compensation, [{ actor: Actor; signature?: Signature } & CompensationDecisionData]>('decideCompensation');
 
 /** A recorded decision not to investigate: unfounded, withdrawn or duplicate. */
-export const dismissCaseUpdate = defineUpdate<CaseState, [{ actor: Actor } & DismissData]>('dismissCase');
+export const dismissCaseUpdate = defineUpdate<CaseState, [{ actor: Actor; signature?: Signature } & DismissData]>('dismissCase');
 
 // ── Countermeasure child workflow (one per containment / permanent / prevention action)
 
@@ -51,7 +51,7 @@ export interface RprState {
   round: number;
   data: Record<string, unknown>;
   clocks: ClockState[];
-  decisions: { at: string; step: string; actorId: string; data: Record<string, unknown> }[];
+  decisions: { at: string; step: string; actorId: string; data: Record<string, unknown>; signature?: Signature }[];
 }
 export const rprStateQuery = defineQuery<RprState>('rprState');
 export const rprStepUpdate = defineUpdate<RprState, [RprStepRequest]>('rprStep');

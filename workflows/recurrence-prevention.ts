@@ -9,7 +9,7 @@
 import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import { Clocks, checkRole, documents, forbidden, invalid, parseOr422, requireActor, store, wrongState } from './kit';
 import { cancelSignal, rprStateQuery, rprStepUpdate, type RprState } from './messages';
-import { RPR_STEP_ROLES, rprStepSchemas, type RprStep, type RprStepRequest } from './steps';
+import { RPR_STEP_ROLES, SIGNED_RPR_STEPS, rprStepSchemas, signatureProblem, type RprStep, type RprStepRequest } from './steps';
 import type { ClockName } from './types';
 
 export interface RecurrencePreventionInput {
@@ -60,6 +60,10 @@ export async function recurrencePrevention(input: RecurrencePreventionInput): Pr
         const dept = step === 'approval' || step === 'verification' ? undefined : input.responsibleDepartmentId;
         checkRole(actor, RPR_STEP_ROLES[step], `Recurrence prevention ${step}`, dept);
         parseOr422(rprStepSchemas[step], req.data);
+        if (SIGNED_RPR_STEPS[step]) {
+          const problem = signatureProblem(req.signature, actor.id);
+          if (problem) invalid('password', problem);
+        }
         if (step === 'approval') {
           const proposer = [...state.decisions].reverse().find((d) => d.step === 'proposal')?.actorId;
           if (proposer === actor.id) forbidden('Nobody approves their own submission');
@@ -88,13 +92,14 @@ export async function recurrencePrevention(input: RecurrencePreventionInput): Pr
     clocks.stop(s, sub.req.lateReason);
     const data = rprStepSchemas[s].parse(sub.req.data) as ReturnType<(typeof rprStepSchemas)[S]['parse']>;
     state.data[s] = data;
-    state.decisions.push({ at: sub.at, step: s, actorId: sub.req.actor.id, data: { ...data } });
+    const signature = sub.req.signature;
+    state.decisions.push({ at: sub.at, step: s, actorId: sub.req.actor.id, data: { ...data }, ...(signature ? { signature } : {}) });
     await store.recordEvent({
       caseId,
       key: `${wfId}:${seq}:${s}`,
       kind: 'rpr_step_completed',
       actorId: sub.req.actor.id,
-      data: { step: s, round: state.round, data, lateReason: sub.req.lateReason ?? null },
+      data: { step: s, round: state.round, data, lateReason: sub.req.lateReason ?? null, signature: signature ?? null },
     });
     return data;
   }

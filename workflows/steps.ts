@@ -171,6 +171,22 @@ export const STEP_ROLES: Record<HumanStep, PersonRole[]> = {
   closure: ['qa_manager'],
 };
 
+/**
+ * Steps that are electronically signed, with the meaning of the signature (zh / en). The
+ * signer re-enters the password; the API verifies it and passes the signature along.
+ */
+export const SIGNED_STEPS: Partial<Record<HumanStep, (data: Record<string, unknown>) => string>> = {
+  capa_approval: (d) => (d.decision === 'approved' ? '核准对策 / approved the countermeasures' : '退回对策 / sent the countermeasures back'),
+  reply: () => '核准并回复客户 / approved and sent the reply to the customer',
+  verification: (d) => (d.noRecurrence && d.lastMonthActionsDone ? '验证有效 / verified effective' : '验证无效 / verified not effective'),
+  closure: () => '结案 / closed the case',
+};
+export const SIGNED_RPR_STEPS: Partial<Record<RprStepName, (data: Record<string, unknown>) => string>> = {
+  approval: (d) => (d.decision === 'approved' ? '核准预防再发对策 / approved the recurrence prevention' : '退回预防再发对策 / sent the recurrence prevention back'),
+  verification: (d) => (d.effective ? '验证预防再发有效 / verified recurrence prevention effective' : '验证预防再发无效 / verified recurrence prevention not effective'),
+};
+type RprStepName = 'proposal' | 'approval' | 'implementation' | 'effect' | 'verification';
+
 /** A request to complete the current step (an update of the case workflow). */
 export interface StepRequest {
   step: HumanStep;
@@ -178,6 +194,8 @@ export interface StepRequest {
   data: unknown;
   /** Required when a clock that this step stops has already passed its due time (§6(5)). */
   lateReason?: string;
+  /** Required for the SIGNED_STEPS. */
+  signature?: import('./types').Signature;
 }
 
 export const extendDeadlineSchema = z
@@ -260,6 +278,14 @@ export interface RprStepRequest {
   actor: import('./types').Actor;
   data: unknown;
   lateReason?: string;
+  signature?: import('./types').Signature;
+}
+
+/** The workflow's check that a signed step carries the signature of the person acting. */
+export function signatureProblem(signature: import('./types').Signature | undefined, actorId: string): string | null {
+  if (!signature) return 'is required: this step is signed electronically (re-enter your password)';
+  if (signature.signerId !== actorId) return 'must be the signature of the person recording the step';
+  return null;
 }
 
 /** First zod issue as field + reason, for a ValidationError. */

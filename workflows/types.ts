@@ -140,12 +140,27 @@ export interface Actor {
   name?: string;
 }
 
+/**
+ * An electronic signature (21 CFR Part 11 style): the signer re-entered the password; the
+ * record says who, in which role, what the signature means, when, and the SHA-256 of
+ * exactly what was signed.
+ */
+export interface Signature {
+  signerId: string;
+  signerName: string;
+  role: PersonRole;
+  meaning: string;
+  at: string;
+  contentHash: string;
+}
+
 export interface Decision {
   at: string;
   step: CaseStep;
   kind: string;
   actorId: string;
   data: Record<string, unknown>;
+  signature?: Signature;
 }
 
 export interface CountermeasureItem {
@@ -171,6 +186,7 @@ export interface Compensation {
   approvedAt?: string;
   decision?: 'approved' | 'rejected';
   note?: string;
+  signature?: Signature;
 }
 
 export interface RprSummary {

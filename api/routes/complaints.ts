@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../../prisma/client';
 import { caseStateQuery } from '../../workflows/messages';
 import { HttpError, notFound } from '../errors';
+import { INTAKE_ROLES } from '../roles';
 import type { RouteRegistry } from '../registry';
 import { caseNoParam, caseView, createComplaintBody, documentParams, errorResponse } from '../schemas';
 import type { CaseService } from '../services/cases';
@@ -33,7 +34,8 @@ export function complaintRoutes(registry: RouteRegistry, deps: ComplaintRouteDep
         'Send an Idempotency-Key header to make retries safe: the same key returns the same case (200).',
       tags: ['complaints'],
       body: createComplaintBody,
-      responses: { 201: { description: 'Case created', schema: caseView }, 200: { description: 'Same Idempotency-Key: the existing case', schema: caseView }, 422: err },
+      roles: INTAKE_ROLES,
+      responses: { 201: { description: 'Case created', schema: caseView }, 200: { description: 'Same Idempotency-Key: the existing case', schema: caseView }, 403: err, 422: err },
     },
     async ({ body, req, res }) => {
       const key = idempotencyKey.safeParse(req.get('Idempotency-Key') ?? undefined);

@@ -1,13 +1,15 @@
 /**
  * /api/people/:id/bounces and /api/mail/bounces — permanent SMTP rejections (5xx on
  * RCPT TO) recorded by the mail activities, so a bad address is seen and fixed.
- * Mount in api/app.ts: `app.use(mailRoutes(registry, deps.db));`
+ * Readable by READ_ALL_ROLES (auditor, QA manager, management representative, administrator).
+ * Mount in api/app.ts after the authentication middleware: `app.use(mailRoutes(registry, deps.db));`
  */
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../prisma/client';
 import { notFound } from '../errors';
 import type { RouteRegistry } from '../registry';
+import { READ_ALL_ROLES } from '../roles';
 
 const bounceSelect = {
   id: true,
@@ -30,6 +32,7 @@ export function mailRoutes(registry: RouteRegistry, db: Db): Router {
       path: '/api/people/:id/bounces',
       summary: "Permanent rejections of a person's e-mail address, newest first",
       tags: ['mail'],
+      roles: READ_ALL_ROLES,
       params: z.object({ id: z.string().min(1) }),
       query: z.object({ limit }),
       responses: { 200: { description: 'Bounces' }, 404: { description: 'No such person' } },
@@ -48,6 +51,7 @@ export function mailRoutes(registry: RouteRegistry, db: Db): Router {
       path: '/api/mail/bounces',
       summary: 'All recorded bounces (permanent SMTP rejections), newest first',
       tags: ['mail'],
+      roles: READ_ALL_ROLES,
       query: z.object({ limit, address: z.string().optional(), since: z.iso.datetime({ offset: true }).optional() }),
       responses: { 200: { description: 'Bounces' } },
     },

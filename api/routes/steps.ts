@@ -21,6 +21,10 @@ import {
 } from '../../workflows/messages';
 import {
   HUMAN_STEPS,
+  RPR_STEP_ROLES,
+  STEP_ROLES,
+  SIGNED_RPR_STEPS,
+  SIGNED_STEPS,
   compensationDecisionSchema,
   compensationSchema,
   dismissSchema,
@@ -31,32 +35,31 @@ import {
   type HumanStep,
   type RprStep,
 } from '../../workflows/steps';
-import type { Actor, PersonRole } from '../../workflows/types';
+import type { Auth } from '../auth';
 import { HttpError, invalidField, notFound } from '../errors';
+import { CASE_WORKER_ROLES, actorOf } from '../roles';
+import { signAs } from '../signatures';
 import type { RouteRegistry } from '../registry';
-import { actorField, caseNoParam, errorResponse } from '../schemas';
+import { caseNoParam, errorResponse } from '../schemas';
 import type { CaseService } from '../services/cases';
 
 export interface StepRouteDeps {
   db: Db;
   temporal: Client;
   cases: CaseService;
+  auth: Auth;
 }
 
+const password = z.string().min(1, 'is required').max(1000).optional().describe('Your password, re-entered: this action is signed electronically');
 const lateReason = z.string().trim().max(2_000).optional().describe('Required when a clock this step stops is already overdue (§6(5))');
 
 export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router {
   const router = Router();
-  const { db, temporal, cases } = deps;
+  const { db, temporal, cases, auth } = deps;
   const err = { description: 'Error', schema: errorResponse };
   const refused = { 400: err, 403: err, 404: err, 409: err, 422: err };
 
-  /** Until sign-in (issue #6), the actor is the person named in the body; roles come from the people records. */
-  async function actorOf(actorId: string): Promise<Actor> {
-    const p = await db.person.findUnique({ where: { id: actorId } });
-    if (!p || !p.active) throw invalidField('actorId', `no active person "${actorId}"`);
-    return { id: p.id, role: p.role as PersonRole, departmentId: p.departmentId, name: p.name };
-  }
+  const actor = (req: import('express').Request) => actorOf(db, req);
   /** The case's workflow, for a change: a closed case answers 409 (its workflow has completed). */
   const handleOf = async (caseNo: string) => {
     const c = await cases.get(caseNo);
@@ -73,14 +76,19 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
         summary: `Complete the step ${step}`,
         tags: ['steps'],
         params: caseNoParam,
-        body: z.object({ actorId: actorField, data: stepSchemas[step as HumanStep], lateReason }).strict(),
-        responses: { 200: { description: 'The case state after the step' }, ...refused },
+        description: SIGNED_STEPS[step] ? 'Signed electronically: send `password` (the signer re-enters it).' : undefined,
+        body: z.object({ data: stepSchemas[step as HumanStep], lateReason, ...(SIGNED_STEPS[step] ? { password } : {}) }).strict(),
+        roles: STEP_ROLES[step],
+        responses: { 200: { description: 'The case state after the step' }, 401: err, ...refused },
       },
-      async ({ params, body }) => {
+      async ({ params, body, req }) => {
         const handle = await handleOf(params.caseNo);
-        return handle.executeUpdate(completeStepUpdate, {
-          args: [{ step, actor: await actorOf(body.actorId), data: body.data, lateReason: body.lateReason }],
-        });
+        const who = await actor(req);
+        const meaning = SIGNED_STEPS[step];
+        const signature = meaning
+          ? await signAs(auth, who, (body as { password?: string }).password, meaning(body.data as Record<string, unknown>), { caseNo: params.caseNo, action: step, data: body.data })
+          : undefined;
+        return handle.executeUpdate(completeStepUpdate, { args: [{ step, actor: who, data: body.data, lateReason: body.lateReason, signature }] });
       },
     );
   }
@@ -94,13 +102,14 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       description: 'Shortcut for steps/first_contact with a flat body.',
       tags: ['steps'],
       params: caseNoParam,
-      body: stepSchemas.first_contact.extend({ actorId: actorField, lateReason }),
+      body: stepSchemas.first_contact.extend({ lateReason }),
+      roles: STEP_ROLES.first_contact,
       responses: { 200: { description: 'The case state after the step' }, ...refused },
     },
-    async ({ params, body }) => {
-      const { actorId, lateReason: late, ...data } = body;
+    async ({ params, body, req }) => {
+      const { lateReason: late, ...data } = body;
       const handle = await handleOf(params.caseNo);
-      return handle.executeUpdate(completeStepUpdate, { args: [{ step: 'first_contact', actor: await actorOf(actorId), data, lateReason: late }] });
+      return handle.executeUpdate(completeStepUpdate, { args: [{ step: 'first_contact', actor: await actor(req), data, lateReason: late }] });
     },
   );
 
@@ -113,13 +122,13 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       description: 'Allowed only before the deadline passes; the original due time and every extension stay on record, and the outcome becomes met_after_extension.',
       tags: ['steps'],
       params: caseNoParam,
-      body: extendDeadlineSchema.extend({ actorId: actorField }),
+      body: extendDeadlineSchema,
+      roles: CASE_WORKER_ROLES,
       responses: { 200: { description: 'The clock after the extension' }, ...refused },
     },
-    async ({ params, body }) => {
-      const { actorId, ...rest } = body;
+    async ({ params, body, req }) => {
       const handle = await handleOf(params.caseNo);
-      return handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: await actorOf(actorId), ...rest }] });
+      return handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: await actor(req), ...body }] });
     },
   );
 
@@ -131,15 +140,16 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       summary: 'Record a compensation claim (理赔); the authority matrix names its approver',
       tags: ['steps'],
       params: caseNoParam,
-      body: compensationSchema.extend({ actorId: actorField }),
+      body: compensationSchema,
+      roles: ['sales', 'qa_manager'],
       responses: { 200: { description: 'The compensation with its required approver role' }, ...refused },
     },
-    async ({ params, body }) => {
-      const { actorId, ...rest } = body;
+    async ({ params, body, req }) => {
+      const rest = body;
       const dept = await db.department.findUnique({ where: { id: rest.responsibleDepartmentId } });
       if (!dept) throw invalidField('responsibleDepartmentId', `no department "${rest.responsibleDepartmentId}"`);
       const handle = await handleOf(params.caseNo);
-      return handle.executeUpdate(requestCompensationUpdate, { args: [{ actor: await actorOf(actorId), ...rest }] });
+      return handle.executeUpdate(requestCompensationUpdate, { args: [{ actor: await actor(req), ...rest }] });
     },
   );
 
@@ -148,16 +158,20 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
     {
       method: 'post',
       path: '/api/complaints/:caseNo/compensation/decision',
-      summary: 'Approve or reject the compensation (only the role the authority matrix names)',
+      summary: 'Approve or reject the compensation (only the role the authority matrix names; signed with the password)',
       tags: ['steps'],
       params: caseNoParam,
-      body: compensationDecisionSchema.extend({ actorId: actorField }),
-      responses: { 200: { description: 'The decided compensation' }, ...refused },
+      body: compensationDecisionSchema.extend({ password }),
+      roles: [...CASE_WORKER_ROLES, 'management_rep'],
+      responses: { 200: { description: 'The decided compensation' }, 401: err, ...refused },
     },
-    async ({ params, body }) => {
-      const { actorId, ...rest } = body;
+    async ({ params, body, req }) => {
+      const { password: pw, ...rest } = body;
       const handle = await handleOf(params.caseNo);
-      return handle.executeUpdate(decideCompensationUpdate, { args: [{ actor: await actorOf(actorId), ...rest }] });
+      const who = await actor(req);
+      const meaning = rest.decision === 'approved' ? '核准理赔 / approved the compensation' : '驳回理赔 / rejected the compensation';
+      const signature = await signAs(auth, who, pw, meaning, { caseNo: params.caseNo, action: 'compensation_decision', data: rest });
+      return handle.executeUpdate(decideCompensationUpdate, { args: [{ actor: who, signature, ...rest }] });
     },
   );
 
@@ -170,16 +184,19 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       description: 'ISO 13485 §8.2.2 / 21 CFR 820.198(b): the reason and the decider are recorded, the case closes, nothing is deleted.',
       tags: ['steps'],
       params: caseNoParam,
-      body: dismissSchema.safeExtend({ actorId: actorField }),
-      responses: { 200: { description: 'The closed case state' }, ...refused },
+      body: dismissSchema.safeExtend({ password }),
+      roles: ['qa_manager'],
+      responses: { 200: { description: 'The closed case state' }, 401: err, ...refused },
     },
-    async ({ params, body }) => {
-      const { actorId, ...rest } = body;
+    async ({ params, body, req }) => {
+      const { password: pw, ...rest } = body;
       if (rest.duplicateOf && !(await db.complaintCase.findUnique({ where: { caseNo: rest.duplicateOf }, select: { id: true } }))) {
         throw invalidField('duplicateOf', `no case ${rest.duplicateOf}`);
       }
       const handle = await handleOf(params.caseNo);
-      return handle.executeUpdate(dismissCaseUpdate, { args: [{ actor: await actorOf(actorId), ...rest }] });
+      const who = await actor(req);
+      const signature = await signAs(auth, who, pw, `不予调查（${rest.reason}）/ decided not to investigate (${rest.reason})`, { caseNo: params.caseNo, action: 'dismissal', data: rest });
+      return handle.executeUpdate(dismissCaseUpdate, { args: [{ actor: who, signature, ...rest }] });
     },
   );
 
@@ -209,17 +226,18 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       summary: 'Record that a countermeasure was carried out, and its effect (responsible department)',
       tags: ['steps'],
       params: refParams,
-      body: implementationSchema.extend({ actorId: actorField, lateReason }),
+      body: implementationSchema.extend({ lateReason }),
+      roles: ['department_owner', 'qa_engineer'],
       responses: { 200: { description: 'The countermeasure' }, ...refused },
     },
-    async ({ params, body }) => {
-      const { actorId, ...rest } = body;
+    async ({ params, body, req }) => {
+      const rest = body;
       const c = await cases.get(params.caseNo);
       const handle = temporal.workflow.getHandle(`${c.workflowId}:cm:${params.ref}`);
       await handle.query(countermeasureStateQuery).catch(() => {
         throw notFound(`Countermeasure ${params.ref} of ${params.caseNo}`);
       });
-      return handle.executeUpdate(recordImplementationUpdate, { args: [{ actor: await actorOf(actorId), ...rest }] });
+      return handle.executeUpdate(recordImplementationUpdate, { args: [{ actor: await actor(req), ...rest }] });
     },
   );
 
@@ -254,12 +272,18 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
         summary: `Recurrence Prevention Report: ${step}`,
         tags: ['steps'],
         params: caseNoParam,
-        body: z.object({ actorId: actorField, data: rprStepSchemas[step], lateReason }).strict(),
-        responses: { 200: { description: 'The report state after the step' }, ...refused },
+        body: z.object({ data: rprStepSchemas[step], lateReason, ...(SIGNED_RPR_STEPS[step] ? { password } : {}) }).strict(),
+        roles: RPR_STEP_ROLES[step],
+        responses: { 200: { description: 'The report state after the step' }, 401: err, ...refused },
       },
-      async ({ params, body }) => {
+      async ({ params, body, req }) => {
         const { h } = await rprHandle(params.caseNo);
-        return h.executeUpdate(rprStepUpdate, { args: [{ step, actor: await actorOf(body.actorId), data: body.data, lateReason: body.lateReason }] });
+        const who = await actor(req);
+        const meaning = SIGNED_RPR_STEPS[step];
+        const signature = meaning
+          ? await signAs(auth, who, (body as { password?: string }).password, meaning(body.data as Record<string, unknown>), { caseNo: params.caseNo, action: `rpr_${step}`, data: body.data })
+          : undefined;
+        return h.executeUpdate(rprStepUpdate, { args: [{ step, actor: who, data: body.data, lateReason: body.lateReason, signature }] });
       },
     );
   }

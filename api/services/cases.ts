@@ -8,6 +8,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { computeClockPlan, policyDefinitionSchema, type CaseAttributes } from '../../activities/policy';
+import { archiveWorkflowHistory } from '../../activities/audit';
 import { recordEventRow } from '../../activities/store';
 import type { Db } from '../../prisma/client';
 import { complaintCase } from '../../workflows/complaint-case';
@@ -185,7 +186,7 @@ export function createCaseService(deps: CaseServiceDeps) {
             },
           },
         });
-        await recordEventRow(tx as unknown as Db, {
+        await recordEventRow(tx, {
           caseId: created.id,
           key: `${created.id}:received`,
           kind: 'case_received',
@@ -253,6 +254,26 @@ export function createCaseService(deps: CaseServiceDeps) {
         recorded++;
       }
       return recorded;
+    },
+
+    /**
+     * Temporal drops closed histories after the namespace's retention: every completed
+     * workflow of a case (the case, its countermeasures, its Recurrence Prevention Report)
+     * is archived into the database with its SHA-256, so the timeline, the replay and the
+     * audit PDF keep working. Idempotent per (workflow, run, event count).
+     */
+    async archiveClosedHistories(sinceMs = 24 * 3600_000): Promise<number> {
+      const since = new Date(Date.now() - sinceMs).toISOString();
+      const query = `WorkflowType IN ('complaintCase', 'countermeasure', 'recurrencePrevention') AND ExecutionStatus != 'Running' AND CloseTime > '${since}'`;
+      let archived = 0;
+      for await (const wf of temporal.workflow.list({ query })) {
+        if (await db.historyArchive.findFirst({ where: { workflowId: wf.workflowId, runId: wf.runId }, select: { id: true } })) continue;
+        const c = await db.complaintCase.findUnique({ where: { workflowId: wf.workflowId.split(':')[0] }, select: { id: true } });
+        if (!c) continue;
+        const r = await archiveWorkflowHistory(db, temporal, { caseId: c.id, workflowId: wf.workflowId, runId: wf.runId });
+        if (r.created) archived++;
+      }
+      return archived;
     },
 
     /** Start workflows of cases recorded but not started (crash between commit and start). */

@@ -9,6 +9,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { createAuth } from '../../api/auth';
+import { TEST_PASSWORD } from '../helpers';
 import { createPrisma } from '../../prisma/client';
 import { migrate } from '../../prisma/migrate';
 import { readSeedFile, seed } from '../../prisma/seed';
@@ -53,7 +55,12 @@ export default async function globalSetup(): Promise<void> {
   }
   await migrate(databaseUrl);
   const db = createPrisma(databaseUrl, 2);
-  await seed(db, readSeedFile(path.join(__dirname, '..', '..', 'prisma', 'seed-data.json')));
+  const seedFile = readSeedFile(path.join(__dirname, '..', '..', 'prisma', 'seed-data.json'));
+  await seed(db, seedFile);
+  // Every seeded person signs in with the same test password (test/helpers.ts TEST_PASSWORD),
+  // except the administrator, whose generated first password must be changed (test/auth.test.ts).
+  const auth = createAuth({ db });
+  for (const p of seedFile.people.filter((p) => p.role !== 'admin')) await auth.setPassword(p.id, TEST_PASSWORD, false);
   await db.$disconnect();
   services.push(await temporal);
 

@@ -1,0 +1,191 @@
+/**
+ * The case audit trail (审计追踪): `case_event` rows form one hash chain per case.
+ * Each row carries its position `seq` (1..n), the previous row's hash and its own
+ * hash = sha256(canonical JSON of {caseId, seq, kind, actor, at, data, before, after, prevHash}).
+ * The database refuses UPDATE / DELETE (trigger, migration 20261123100000_audit_trail), so
+ * a changed row can only come from someone bypassing it — and `verifyCaseChain` finds it.
+ *
+ * Appends take a per-case transaction-scoped advisory lock, so concurrent writers (API
+ * intake, several workers) always extend one chain; the event key keeps retries idempotent.
+ */
+import type { Db, Prisma } from '../prisma/client';
+import { canonicalJson, sha256 } from './hash';
+
+type Tx = Prisma.TransactionClient;
+
+export interface AuditEventInput {
+  caseId: string;
+  /** Idempotency key: an event with the same key is written once. */
+  key: string;
+  kind: string;
+  actorId: string;
+  data: Record<string, unknown>;
+  before?: unknown;
+  after?: unknown;
+  /** Defaults to now. */
+  at?: Date;
+}
+
+export interface ChainFields {
+  caseId: string;
+  seq: number;
+  kind: string;
+  actor: string;
+  at: Date | string;
+  data: unknown;
+  before: unknown;
+  after: unknown;
+  prevHash: string | null;
+}
+
+export interface AppendResult {
+  created: boolean;
+  seq: number;
+  hash: string;
+}
+
+/** The hash of one audit record. */
+export function eventHash(f: ChainFields): string {
+  return sha256(
+    canonicalJson({
+      caseId: f.caseId,
+      seq: f.seq,
+      kind: f.kind,
+      actor: f.actor,
+      at: new Date(f.at).toISOString(),
+      data: f.data ?? {},
+      before: f.before ?? null,
+      after: f.after ?? null,
+      prevHash: f.prevHash ?? null,
+    }),
+  );
+}
+
+/** What jsonb gives back: plain JSON (Dates as ISO strings, undefined dropped). */
+const asJson = (v: unknown): unknown => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
+
+const lockCase = (tx: Tx, caseId: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'case_event:' + caseId}))`;
+
+/** Append inside an open transaction (the caller's). */
+export async function appendEventInTx(tx: Tx, e: AuditEventInput): Promise<AppendResult> {
+  await lockCase(tx, e.caseId);
+  const existing = await tx.caseEvent.findUnique({ where: { eventKey: e.key }, select: { seq: true, hash: true } });
+  if (existing) return { created: false, seq: existing.seq, hash: existing.hash ?? '' };
+  const last = await tx.caseEvent.findFirst({ where: { caseId: e.caseId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+  const prevHash = last ? (last.hash ?? (await sealCaseInTx(tx, e.caseId))) : null;
+  const seq = (last?.seq ?? 0) + 1;
+  const at = e.at ?? new Date();
+  const data = (asJson(e.data) ?? {}) as Record<string, unknown>;
+  const before = asJson(e.before) ?? null;
+  const after = asJson(e.after) ?? null;
+  const hash = eventHash({ caseId: e.caseId, seq, kind: e.kind, actor: e.actorId, at, data, before, after, prevHash });
+  await tx.caseEvent.create({
+    data: {
+      caseId: e.caseId,
+      eventKey: e.key,
+      kind: e.kind,
+      actor: e.actorId,
+      at,
+      data: data as Prisma.InputJsonValue,
+      before: before === null ? undefined : (before as Prisma.InputJsonValue),
+      after: after === null ? undefined : (after as Prisma.InputJsonValue),
+      seq,
+      prevHash,
+      hash,
+    },
+  });
+  return { created: true, seq, hash };
+}
+
+/**
+ * Append one audit record. With a Prisma client it opens its own transaction; with a
+ * transaction client (e.g. inside intake) it joins that transaction.
+ */
+export async function appendEvent(db: Db | Tx, e: AuditEventInput): Promise<AppendResult> {
+  if ('$transaction' in db && typeof db.$transaction === 'function') {
+    // Generous waits: on PGlite transactions run one at a time, so a burst of appends queues.
+    return (db as Db).$transaction((tx) => appendEventInTx(tx, e), { maxWait: 15_000, timeout: 15_000 });
+  }
+  return appendEventInTx(db as Tx, e);
+}
+
+/**
+ * Seal rows written before the chain existed (hash NULL; the migration numbered them):
+ * compute their hashes in order. The trigger allows exactly this update. Returns the
+ * last hash of the case's chain.
+ */
+async function sealCaseInTx(tx: Tx, caseId: string): Promise<string | null> {
+  const rows = await tx.caseEvent.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
+  let prev: string | null = null;
+  for (const r of rows) {
+    if (r.hash) {
+      prev = r.hash;
+      continue;
+    }
+    const hash = eventHash({ ...r, prevHash: prev });
+    await tx.caseEvent.update({ where: { id: r.id }, data: { hash, prevHash: prev } });
+    prev = hash;
+  }
+  return prev;
+}
+
+/** Seal every case that still has rows from before the chain existed. Returns how many cases. */
+export async function sealLegacyEvents(db: Db): Promise<number> {
+  const cases = await db.caseEvent.findMany({ where: { hash: null }, distinct: ['caseId'], select: { caseId: true } });
+  for (const { caseId } of cases) {
+    await db.$transaction(async (tx) => {
+      await lockCase(tx, caseId);
+      await sealCaseInTx(tx, caseId);
+    });
+  }
+  return cases.length;
+}
+
+export interface ChainReport {
+  caseId: string;
+  ok: boolean;
+  count: number;
+  /** Hash of the last record: a value to note down (or sign) to detect truncation later. */
+  head: string | null;
+  firstBroken?: { seq: number; reason: string };
+}
+
+/** Recompute one case's chain from the stored rows. */
+export async function verifyCaseChain(db: Db, caseId: string): Promise<ChainReport> {
+  const rows = await db.caseEvent.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
+  let prev: string | null = null;
+  let expected = 1;
+  for (const r of rows) {
+    const broken = (reason: string, seq = r.seq): ChainReport => ({ caseId, ok: false, count: rows.length, head: rows[rows.length - 1]?.hash ?? null, firstBroken: { seq, reason } });
+    if (r.seq !== expected) return broken(r.seq > expected ? `record ${expected} is missing (deleted)` : `seq ${r.seq} out of order (expected ${expected})`, expected);
+    if (!r.hash) return broken('not sealed (written before the audit chain existed)');
+    if ((r.prevHash ?? null) !== prev) return broken('prevHash does not match the previous record');
+    const hash = eventHash({ ...r, prevHash: r.prevHash ?? null });
+    if (hash !== r.hash) return broken('content does not match its hash (the record was altered)');
+    prev = r.hash;
+    expected++;
+  }
+  return { caseId, ok: true, count: rows.length, head: prev };
+}
+
+export interface AllChainsReport {
+  ok: boolean;
+  cases: number;
+  events: number;
+  broken: (ChainReport & { caseNo: string })[];
+}
+
+/** Verify every case's chain. */
+export async function verifyAllChains(db: Db): Promise<AllChainsReport> {
+  const cases = await db.complaintCase.findMany({ select: { id: true, caseNo: true }, orderBy: [{ year: 'asc' }, { seq: 'asc' }] });
+  const report: AllChainsReport = { ok: true, cases: cases.length, events: 0, broken: [] };
+  for (const c of cases) {
+    const r = await verifyCaseChain(db, c.id);
+    report.events += r.count;
+    if (!r.ok) {
+      report.ok = false;
+      report.broken.push({ ...r, caseNo: c.caseNo });
+    }
+  }
+  return report;
+}

@@ -1,0 +1,283 @@
+/**
+ * Accounts, sessions and personal API tokens.
+ *
+ * - Sign-in by e-mail and password; 5 failures in a row lock the account for 15 minutes.
+ * - A session is a random bearer token (also set as an HttpOnly cookie); only its SHA-256
+ *   is stored. It expires after `sessionTtlMs` (default 8 h).
+ * - Personal API tokens are shown once at creation; only their SHA-256 is stored.
+ * - `authenticate` accepts `Authorization: Bearer <session or API token>` or the session
+ *   cookie and puts the principal on `req.auth`; `requireRole(...)` checks its role.
+ * - `reauthenticate(personId, password)` re-checks the password for electronic signatures.
+ */
+import crypto from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Db } from '../../prisma/client';
+import { HttpError } from '../errors';
+import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords';
+
+import { ROLES } from '../../prisma/seed';
+
+export { ROLES };
+export type Role = (typeof ROLES)[number];
+
+export const SESSION_COOKIE = 'qms_session';
+const SESSION_PREFIX = 'qms_s_';
+const TOKEN_PREFIX = 'qms_t_';
+
+export interface AuthPrincipal {
+  personId: string;
+  name: string;
+  email: string;
+  role: string;
+  via: 'session' | 'api_token';
+  /** Session id or API token id. */
+  credentialId: string;
+  expiresAt: Date | null;
+  mustChangePassword: boolean;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth?: AuthPrincipal;
+  }
+}
+
+export interface AuthOptions {
+  db: Db;
+  /** Session lifetime (default 8 h). */
+  sessionTtlMs?: number;
+  /** Failures in a row that lock the account (default 5). */
+  maxFailedAttempts?: number;
+  /** How long a lock-out lasts (default 15 min). */
+  lockoutMs?: number;
+  /** Clock (tests). */
+  now?: () => Date;
+}
+
+export interface SignInResult {
+  token: string;
+  sessionId: string;
+  expiresAt: Date;
+  mustChangePassword: boolean;
+  person: { id: string; name: string; email: string; role: string };
+}
+
+const sha = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
+const newToken = (prefix: string) => prefix + crypto.randomBytes(32).toString('base64url');
+
+export const invalidCredentials = () => new HttpError(401, 'invalid_credentials', 'E-mail or password is wrong');
+const unauthenticated = (message = 'Sign in first (Authorization: Bearer <token> or the session cookie)') => new HttpError(401, 'unauthenticated', message);
+
+function cookieToken(req: Request): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === SESSION_COOKIE) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
+/** The bearer token of the request, from the Authorization header or the session cookie. */
+export function requestToken(req: Request): string | undefined {
+  const h = req.headers.authorization;
+  if (h) {
+    const m = /^Bearer\s+(\S+)$/i.exec(h);
+    return m?.[1];
+  }
+  return cookieToken(req);
+}
+
+export function createAuth(opts: AuthOptions) {
+  const { db } = opts;
+  const ttl = opts.sessionTtlMs ?? 8 * 3600_000;
+  const maxFailures = opts.maxFailedAttempts ?? 5;
+  const lockoutMs = opts.lockoutMs ?? 15 * 60_000;
+  const now = opts.now ?? (() => new Date());
+
+  /** Check a password against an account, counting failures and locking after too many. */
+  async function checkPassword(personId: string, password: string): Promise<'ok' | 'wrong' | 'locked' | 'none'> {
+    const account = await db.account.findUnique({ where: { personId }, include: { person: true } });
+    if (!account || !account.person.active) {
+      await verifyPassword(password, await dummyHash());
+      return 'none';
+    }
+    const t = now();
+    if (account.lockedUntil && account.lockedUntil > t) return 'locked';
+    if (await verifyPassword(password, account.passwordHash)) {
+      if (account.failedAttempts || account.lockedUntil) await db.account.update({ where: { id: account.id }, data: { failedAttempts: 0, lockedUntil: null } });
+      return 'ok';
+    }
+    // Count atomically (parallel guesses must not slip under the limit).
+    const [row] = await db.$queryRaw<{ failed_attempts: number }[]>`
+      UPDATE account SET failed_attempts = failed_attempts + 1, updated_at = now() WHERE id = ${account.id}::uuid RETURNING failed_attempts`;
+    if (row && row.failed_attempts >= maxFailures) {
+      await db.account.update({ where: { id: account.id }, data: { failedAttempts: 0, lockedUntil: new Date(t.getTime() + lockoutMs) } });
+      return 'locked';
+    }
+    return 'wrong';
+  }
+
+  const lockedError = () =>
+    new HttpError(423, 'account_locked', `Too many failed sign-ins: the account is locked for ${Math.round(lockoutMs / 60_000)} minutes`);
+
+  async function principalOf(token: string): Promise<AuthPrincipal | null> {
+    const t = now();
+    if (token.startsWith(SESSION_PREFIX)) {
+      const s = await db.session.findUnique({ where: { tokenHash: sha(token) }, include: { person: { include: { account: true } } } });
+      if (!s || s.revokedAt || s.expiresAt <= t || !s.person.active) return null;
+      return {
+        personId: s.personId,
+        name: s.person.name,
+        email: s.person.email,
+        role: s.person.role,
+        via: 'session',
+        credentialId: s.id,
+        expiresAt: s.expiresAt,
+        mustChangePassword: s.person.account?.mustChangePassword ?? false,
+      };
+    }
+    if (token.startsWith(TOKEN_PREFIX)) {
+      const k = await db.apiToken.findUnique({ where: { tokenHash: sha(token) }, include: { person: { include: { account: true } } } });
+      if (!k || k.revokedAt || (k.expiresAt && k.expiresAt <= t) || !k.person.active) return null;
+      // lastUsedAt at most once a minute per token.
+      if (!k.lastUsedAt || t.getTime() - k.lastUsedAt.getTime() > 60_000) await db.apiToken.update({ where: { id: k.id }, data: { lastUsedAt: t } });
+      return {
+        personId: k.personId,
+        name: k.person.name,
+        email: k.person.email,
+        role: k.person.role,
+        via: 'api_token',
+        credentialId: k.id,
+        expiresAt: k.expiresAt,
+        mustChangePassword: k.person.account?.mustChangePassword ?? false,
+      };
+    }
+    return null;
+  }
+
+  return {
+    sessionTtlMs: ttl,
+
+    async signIn(email: string, password: string, meta: { userAgent?: string; ip?: string } = {}): Promise<SignInResult> {
+      const person = await db.person.findFirst({ where: { email: { equals: email.trim(), mode: 'insensitive' } } });
+      if (!person) {
+        await verifyPassword(password, await dummyHash());
+        throw invalidCredentials();
+      }
+      const r = await checkPassword(person.id, password);
+      if (r === 'locked') throw lockedError();
+      if (r !== 'ok') throw invalidCredentials();
+      const token = newToken(SESSION_PREFIX);
+      const t = now();
+      const expiresAt = new Date(t.getTime() + ttl);
+      const session = await db.session.create({
+        data: { tokenHash: sha(token), personId: person.id, expiresAt, userAgent: meta.userAgent?.slice(0, 300), ip: meta.ip },
+      });
+      const account = await db.account.update({ where: { personId: person.id }, data: { lastLoginAt: t } });
+      return {
+        token,
+        sessionId: session.id,
+        expiresAt,
+        mustChangePassword: account.mustChangePassword,
+        person: { id: person.id, name: person.name, email: person.email, role: person.role },
+      };
+    },
+
+    /** End the session of this token (no-op for unknown tokens). */
+    async signOut(token: string): Promise<void> {
+      if (!token.startsWith(SESSION_PREFIX)) return;
+      await db.session.updateMany({ where: { tokenHash: sha(token), revokedAt: null }, data: { revokedAt: now() } });
+    },
+
+    principalOf,
+
+    /**
+     * Middleware: 401 without a valid session / API token. While the account must change its
+     * password, only routes mounted with `allowMustChangePassword` pass (403 otherwise).
+     */
+    authenticate(options: { allowMustChangePassword?: boolean } = {}): RequestHandler {
+      return async (req: Request, _res: Response, next: NextFunction) => {
+        const token = requestToken(req);
+        if (!token) return next(unauthenticated());
+        const p = await principalOf(token);
+        if (!p) return next(unauthenticated('The session or token is invalid, expired or revoked'));
+        if (p.mustChangePassword && !options.allowMustChangePassword) {
+          return next(new HttpError(403, 'password_change_required', 'Change your password first (POST /api/auth/password)'));
+        }
+        req.auth = p;
+        next();
+      };
+    },
+
+    /** Electronic signature: the signer types the password again. Resolves when right, throws 401 (or 423) otherwise. */
+    async reauthenticate(personId: string, password: string): Promise<{ ok: true; at: Date }> {
+      const r = await checkPassword(personId, password);
+      if (r === 'locked') throw lockedError();
+      if (r !== 'ok') throw new HttpError(401, 'reauthentication_failed', 'The password is wrong');
+      return { ok: true, at: now() };
+    },
+
+    /** Change the password (the current one is required); other sessions of the person end. */
+    async changePassword(personId: string, currentPassword: string, newPassword: string, keepSessionId?: string): Promise<void> {
+      const r = await checkPassword(personId, currentPassword);
+      if (r === 'locked') throw lockedError();
+      if (r !== 'ok') throw new HttpError(401, 'reauthentication_failed', 'The current password is wrong');
+      const problem = passwordProblem(newPassword);
+      if (problem) throw new HttpError(422, 'validation_failed', `newPassword: ${problem}`, [{ field: 'newPassword', reason: problem }]);
+      if (newPassword === currentPassword) {
+        throw new HttpError(422, 'validation_failed', 'newPassword: must differ from the current password', [{ field: 'newPassword', reason: 'must differ from the current password' }]);
+      }
+      const t = now();
+      await db.$transaction([
+        db.account.update({ where: { personId }, data: { passwordHash: await hashPassword(newPassword), mustChangePassword: false, passwordChangedAt: t } }),
+        db.session.updateMany({ where: { personId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) }, data: { revokedAt: t } }),
+      ]);
+    },
+
+    /** Create a personal API token; the token itself is returned only here. */
+    async createApiToken(personId: string, name: string, expiresAt?: Date): Promise<{ id: string; name: string; token: string; createdAt: Date; expiresAt: Date | null }> {
+      const token = newToken(TOKEN_PREFIX);
+      const row = await db.apiToken.create({ data: { tokenHash: sha(token), name, personId, expiresAt: expiresAt ?? null, createdAt: now() } });
+      return { id: row.id, name: row.name, token, createdAt: row.createdAt, expiresAt: row.expiresAt };
+    },
+
+    async listApiTokens(personId: string) {
+      return db.apiToken.findMany({
+        where: { personId },
+        select: { id: true, name: true, createdAt: true, expiresAt: true, lastUsedAt: true, revokedAt: true },
+        orderBy: { createdAt: 'asc' },
+      });
+    },
+
+    /** Revoke one of the person's own tokens; false when there is no such token. */
+    async revokeApiToken(personId: string, id: string): Promise<boolean> {
+      const r = await db.apiToken.updateMany({ where: { id, personId, revokedAt: null }, data: { revokedAt: now() } });
+      if (r.count) return true;
+      return !!(await db.apiToken.findFirst({ where: { id, personId } }));
+    },
+
+    /** Create or replace a person's account (seeding, administration). */
+    async setPassword(personId: string, password: string, mustChangePassword: boolean): Promise<void> {
+      const passwordHash = await hashPassword(password);
+      await db.account.upsert({
+        where: { personId },
+        create: { personId, passwordHash, mustChangePassword },
+        update: { passwordHash, mustChangePassword, failedAttempts: 0, lockedUntil: null, passwordChangedAt: now() },
+      });
+    },
+  };
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/** Middleware after `authenticate`: 403 unless the principal has one of the roles. */
+export function requireRole(...roles: string[]): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.auth) return next(unauthenticated());
+    if (!roles.includes(req.auth.role)) {
+      return next(new HttpError(403, 'forbidden', `This needs the role ${roles.join(' or ')} (you are ${req.auth.role})`));
+    }
+    next();
+  };
+}
