@@ -13,6 +13,7 @@ import { createDigestActivities } from './mail/digest';
 import { createMailActivities } from './mail/notices';
 import type { MailTransport } from './mail/transport';
 import { createStoreActivities } from './store';
+import { createSurveyActivities } from './surveys';
 
 export interface ActivityDeps {
   db: Db;
@@ -27,11 +28,14 @@ export interface ActivityDeps {
   mailGiveUpAfterMs?: number;
   /** Temporal client for archiveHistory (the worker passes one over its own connection). */
   temporal?: Client;
+  /** Secret for the customers' survey links (LINK_SECRET). */
+  linkSecret?: string;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createStoreActivities({ db: deps.db }),
+    ...createSurveyActivities({ db: deps.db, publicUrl: deps.publicUrl, linkSecret: deps.linkSecret }),
     ...createMailActivities(deps),
     ...createDigestActivities(deps),
     ...createCustomerMailActivities(deps),

@@ -65,6 +65,7 @@ export const DEFAULT_STEP_CLOCKS: Record<Exclude<ClockName, (typeof TABLE_CLOCKS
   rpr_implementation: { due: '30d', reminders: ['3d'], escalations: chain('7d') },
   rpr_effect: { due: '30d', reminders: ['3d'], escalations: chain('7d') },
   rpr_verification: { due: '7d', reminders: ['1d'], escalations: chain('7d') },
+  satisfaction_followup: { due: '5d', reminders: ['1d'], escalations: chain('3d') },
 };
 
 /**
@@ -102,6 +103,8 @@ export const policyDefinitionSchema = z
       })
       .strict()
       .default(defaultAuthority),
+    /** The "second satisfaction" survey after closure: how long its link stays valid. */
+    survey: z.object({ expiresAfter: durationString }).strict().default({ expiresAfter: '30d' }),
   })
   .strict();
 

@@ -14,6 +14,7 @@ import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { complaintRoutes } from './routes/complaints';
 import { stepRoutes } from './routes/steps';
+import { surveyRoutes } from './routes/survey';
 import { healthRoutes } from './routes/health';
 import { homePage } from './routes/home';
 import { outboxRouter } from './routes/outbox';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   app.use(complaintRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
   app.use(stepRoutes(registry, { db: deps.db, temporal: deps.temporal, cases, auth }));
   app.use(peopleRoutes(registry, deps.db, auth));
+  app.use(surveyRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
   app.use(policyRoutes(registry, deps.db));
   app.use(auditRoutes(registry, { db: deps.db, temporal: deps.temporal }));
   const openapi = () => buildOpenApi(registry.routes, { title: 'QMS customer complaints', version: '0.1.0', serverUrl: deps.publicUrl });

@@ -3,6 +3,8 @@
  * Only process entry points (scripts/*) read this; everything else receives what it
  * needs through factories (createApp, createActivities, …).
  */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { durationString } from '../activities/calendar/duration';
@@ -45,6 +47,8 @@ const envSchema = z.object({
   OUTBOX_DIR: z.string().optional(),
   /** Give up on a message (mark it failed, escalate to the QA manager) when its first attempt is older than this. */
   MAIL_GIVE_UP_AFTER: durationString.default('24h'),
+  // Secret for links sent to customers (survey); default: generated once under DATA_DIR.
+  LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 
   // Company / procedure.
   COMPANY_NAME: z.string().default('XX公司'),
@@ -66,6 +70,8 @@ export interface Config {
   dataDir: string;
   outboxDir: string;
   publicUrl: string;
+  /** LINK_SECRET, or a random secret kept in DATA_DIR/link-secret (shared by every process on that folder). */
+  linkSecret(): string;
   embeddedTemporal: boolean;
   embeddedDatabase: boolean;
   temporal: {
@@ -92,6 +98,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     env,
     dataDir,
     outboxDir: path.resolve(env.OUTBOX_DIR ?? path.join(dataDir, 'outbox')),
+    linkSecret: () => env.LINK_SECRET ?? fileSecret(path.join(dataDir, 'link-secret')),
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}`).replace(/\/$/, ''),
     embeddedTemporal: !env.TEMPORAL_ADDRESS,
     embeddedDatabase: !env.DATABASE_URL,
@@ -106,4 +113,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     databaseUrl: env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${env.PGLITE_PORT}/postgres?sslmode=disable`,
   };
+}
+
+/** A random secret kept in a file (created once, mode 0600). */
+function fileSecret(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      fs.writeFileSync(file, crypto.randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    return fs.readFileSync(file, 'utf8').trim();
+  }
 }

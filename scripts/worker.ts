@@ -38,6 +38,7 @@ export async function createWorker(config: Config) {
     fromAddress,
     company: { name: config.env.COMPANY_NAME, nameEn: config.env.COMPANY_NAME_EN },
     temporal: new Client({ connection, namespace: config.temporal.namespace }),
+    linkSecret: config.linkSecret(),
   });
   const worker = await Worker.create({
     connection,

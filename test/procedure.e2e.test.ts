@@ -343,3 +343,42 @@ test('operator actions around the API (terminate, reset) are detected and record
   expect((await api('GET', `/api/complaints/${a.caseNo}`)).body.status).toBe('interrupted');
   expect((await api('GET', `/api/complaints/${b.caseNo}`)).body.status).toBe('open');
 });
+
+test('second satisfaction: the customer answers through the e-mailed link; “dissatisfied” opens the QA manager’s follow-up', async () => {
+  const c = (await api('POST', '/api/complaints', {
+    customerName: '无锡华光电器', customerEmail: 'service@huaguang.example', product: 'T-3 温控器', channel: 'hotline',
+    description: '不会设定温度', category: 'installation_usage', severity: 'normal', origin: 'own_plant', salesRepId: 'p-sales-wang',
+  })).body;
+  const sales = await stack.as('p-sales-wang');
+  await sales('POST', `/api/complaints/${c.caseNo}/steps/first_contact`, { data: { method: 'phone', summary: '电话指导' } });
+  await sales('POST', `/api/complaints/${c.caseNo}/steps/onsite_resolution`, { data: { answer: '按说明书第 5 页设定', customerAccepted: true } });
+
+  // The mail reaches the customer over SMTP with a personal link.
+  const mail = await eventually(async () => stack.inbox.find((m) => (m.to as { text: string })?.text.includes('service@huaguang.example') && m.headers.get('x-qms-case') === c.caseNo), 15_000, 'survey mail');
+  const link = /https?:\/\/\S+\/survey\/[A-Za-z0-9_-]+/.exec(mail.text ?? '')![0];
+  const path = new URL(link).pathname;
+  const form = await stack.anon('GET', path);
+  expect(form.status).toBe(200);
+  expect(form.body.toString()).toContain(c.caseNo);
+  expect((await stack.anon('GET', path.replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A')))).status).toBe(404); // a guessed link
+  const post = (body: string) => fetch(stack.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const incomplete = await post('outcome=dissatisfied&speed=9');
+  expect(incomplete.status).toBe(400);
+  expect(await incomplete.text()).toContain('must be 1–5');
+  expect((await post('outcome=dissatisfied&speed=2&communication=3&comment=%E5%A4%AA%E6%85%A2')).status).toBe(200);
+  // Answered once: the link says so politely.
+  await eventually(async () => (await stack.anon('GET', path)).status === 409, 10_000, 'answered');
+  expect((await post('outcome=satisfied&speed=5&communication=5')).status).toBe(409);
+
+  const survey = await eventually(async () => {
+    const s = await api('GET', `/api/complaints/${c.caseNo}/satisfaction`);
+    return s.body.outcome === 'dissatisfied' ? s.body : null;
+  }, 10_000, 'answer stored');
+  expect(survey).toMatchObject({ speed: 2, communication: 3, comment: '太慢' });
+  expect(survey.tokenHash).toBeUndefined();
+  await eventually(async () => (await api('GET', `/api/complaints/${c.caseNo}/state`)).body.clocks.some((k: { id: string }) => k.id === 'satisfaction_followup'), 10_000, 'follow-up clock');
+  expect((await sales('POST', `/api/complaints/${c.caseNo}/satisfaction/follow-up`, { actions: 'x' })).status).toBe(403);
+  const done = await api('POST', `/api/complaints/${c.caseNo}/satisfaction/follow-up`, { actions: '品保主管回访客户，增加视频指导' });
+  expect(done.status).toBe(200);
+  expect(done.body.satisfaction).toMatchObject({ status: 'followed_up' });
+});

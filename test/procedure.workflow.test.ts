@@ -14,7 +14,9 @@ import { Worker } from '@temporalio/worker';
 import type { Activities } from '../activities';
 import { complaintCase } from '../workflows/complaint-case';
 import {
+  answerSurveyUpdate,
   caseStateQuery,
+  completeFollowUpUpdate,
   completeStepUpdate,
   countermeasureStateQuery,
   decideCompensationUpdate,
@@ -42,6 +44,8 @@ let running: Promise<void>;
 /** Per-clock due in ms (default 60 s); a reminder `leadMs` before, escalations at due and 1 s after. */
 let dueMs: Partial<Record<ClockName, number>> = {};
 let leadMs = 0;
+/** How long the satisfaction survey's link stays valid; 0: the customer has no e-mail address (no survey). */
+let surveyMs = 0;
 function plan(i: Parameters<Activities['planClock']>[0]): ClockPlan {
   const start = Date.now();
   const due = i.dueAt ?? new Date(start + (dueMs[i.clock] ?? 60_000)).toISOString();
@@ -89,6 +93,9 @@ beforeAll(async () => {
     sendCustomerReply: mock<'sendCustomerReply'>(async () => ({ status: 'sent' as const, key: 'k', to: [] })),
     sendSatisfactionRequest: mock<'sendSatisfactionRequest'>(async () => ({ status: 'sent' as const, key: 'k', to: [] })),
     archiveHistory: mock<'archiveHistory'>(async () => ({ created: true, eventCount: 0, sha256: 'x' })),
+    openSurvey: mock<'openSurvey'>(async () => (surveyMs ? { url: 'http://qms.example.test/survey/t0k3n', expiresAt: new Date(Date.now() + surveyMs).toISOString() } : null)),
+    recordSurveyAnswer: mock<'recordSurveyAnswer'>(async () => undefined),
+    recordSurveyFollowUp: mock<'recordSurveyFollowUp'>(async () => undefined),
   };
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), activities: acts });
   running = worker.run();
@@ -104,6 +111,7 @@ beforeEach(() => {
   Object.values(acts).forEach((m) => m.mockClear());
   dueMs = {};
   leadMs = 0;
+  surveyMs = 0;
 });
 
 function input(caseNo: string, over: Partial<CaseInput> = {}): CaseInput {
@@ -407,4 +415,35 @@ test('compensation: the authority matrix names the approver; others and the requ
   expect(d).toMatchObject({ decision: 'approved', approvedBy: 'p-mr-wu' });
   await eventually(async () => outcomes().compensation_approval === 'met', 10_000, 'approval clock met');
   await h.terminate('test done');
+});
+
+test('second satisfaction after closure: a dissatisfied answer opens a follow-up for the QA manager with its clock', async () => {
+  surveyMs = 60_000;
+  const h = await start('CC-2026-9012', { category: 'installation_usage' });
+  await step(h, 'first_contact', people.sales, contact);
+  await step(h, 'onsite_resolution', people.sales, { answer: '现场指导重新接线', customerAccepted: true });
+  await eventually(async () => acts.sendSatisfactionRequest.mock.calls.length === 1, 10_000, 'survey sent');
+  expect(acts.sendSatisfactionRequest.mock.calls[0][0]).toMatchObject({ surveyUrl: 'http://qms.example.test/survey/t0k3n' });
+  expect(await refused(h.executeUpdate(answerSurveyUpdate, { args: [{ outcome: 'angry' as never, speed: 3, communication: 3 }] }))).toMatchObject({ type: 'ValidationError', message: expect.stringMatching(/^outcome/) });
+  let s = await h.executeUpdate(answerSurveyUpdate, { args: [{ outcome: 'dissatisfied', speed: 2, communication: 1, comment: '回复太慢' }] });
+  expect(s.satisfaction).toMatchObject({ answer: { outcome: 'dissatisfied' } });
+  expect(await refused(h.executeUpdate(answerSurveyUpdate, { args: [{ outcome: 'satisfied', speed: 5, communication: 5 }] }))).toMatchObject({ type: 'WrongState' });
+  await eventually(async () => (await h.query(caseStateQuery)).clocks.some((c) => c.id === 'satisfaction_followup'), 10_000, 'follow-up clock');
+  expect(await refused(h.executeUpdate(completeFollowUpUpdate, { args: [{ actor: people.qa, actions: 'x' }] }))).toMatchObject({ type: 'Forbidden' });
+  s = await h.executeUpdate(completeFollowUpUpdate, { args: [{ actor: people.qam, actions: '品保主管致电客户致歉，约定回复时限改为 24 小时' }] });
+  expect(s.satisfaction).toMatchObject({ status: 'followed_up', followUp: { actorId: 'p-qam-liu' } });
+  await h.result();
+  expect(acts.recordSurveyAnswer).toHaveBeenCalledTimes(1);
+  expect(acts.recordSurveyFollowUp).toHaveBeenCalledTimes(1);
+  expect(outcomes().satisfaction_followup).toBe('met');
+  await maybeRecord(h, 'satisfaction-followup');
+});
+
+test('an unanswered survey expires and the workflow completes', async () => {
+  surveyMs = 1_500;
+  const h = await start('CC-2026-9013', { category: 'installation_usage' });
+  await step(h, 'first_contact', people.sales, contact);
+  await step(h, 'onsite_resolution', people.sales, { answer: '说明书第 5 页', customerAccepted: true });
+  const result = await h.result();
+  expect(result.satisfaction).toMatchObject({ status: 'expired', answer: null });
 });

@@ -76,6 +76,7 @@ export async function startStack(policy: Record<string, unknown>, name = 'e2e'):
       mailDomain: 'example.test',
       fromAddress: 'qms@example.test',
       company: { name: 'XX公司', nameEn: 'XX Company' },
+      linkSecret: 'test-link-secret-0123456789abcdef0123456789',
     }),
   });
   const running = worker.run();

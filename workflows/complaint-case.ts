@@ -32,10 +32,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { countermeasure } from './countermeasure';
-import { Clocks, checkRole, documents, forbidden, invalid, parseOr422, requireActor, store, wrongState } from './kit';
+import { Clocks, checkRole, documents, forbidden, invalid, mail, parseOr422, requireActor, store, wrongState } from './kit';
 import {
+  answerSurveyUpdate,
   cancelSignal,
   caseStateQuery,
+  completeFollowUpUpdate,
   completeStepUpdate,
   decideCompensationUpdate,
   dismissCaseUpdate,
@@ -52,13 +54,15 @@ import {
   compensationSchema,
   dismissSchema,
   extendDeadlineSchema,
+  followUpSchema,
   stepSchemas,
+  surveyAnswerSchema,
   type DismissData,
   type HumanStep,
   type StepData,
   type StepRequest,
 } from './steps';
-import type { Actor, CaseInput, CaseState, CaseStep, ClockName, CountermeasureItem, Resolution, Signature } from './types';
+import type { Actor, CaseInput, CaseState, CaseStep, ClockName, CountermeasureItem, Resolution, Satisfaction, Signature } from './types';
 
 /** Thrown inside the procedure when the QA manager dismisses the case; caught at the top. */
 class Dismissed extends Error {}
@@ -80,6 +84,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     rpr: null,
     duplicateOf: null,
     capaRound: 0,
+    satisfaction: null,
   };
   setHandler(caseStateQuery, () => state);
   const clocks = new Clocks(caseId, state.clocks, (overdue) => upsertSearchAttributes([{ key: OverdueAttr, value: overdue }]));
@@ -311,6 +316,45 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     },
   );
 
+  setHandler(
+    answerSurveyUpdate,
+    (req) => {
+      const a = surveyAnswerSchema.parse(req);
+      state.satisfaction!.answer = { ...a, answeredAt: now() };
+      return state;
+    },
+    {
+      validator: (req) => {
+        const sat = state.satisfaction;
+        if (!sat || sat.status !== 'waiting' || sat.answer) wrongState(sat?.answer ? 'This survey has already been answered' : 'This survey is not open');
+        if (sat.expiresAt && Date.now() > Date.parse(sat.expiresAt)) wrongState('This survey has expired');
+        parseOr422(surveyAnswerSchema, req, '');
+      },
+    },
+  );
+
+  setHandler(
+    completeFollowUpUpdate,
+    async (req) => {
+      const { actor, ...rest } = req;
+      const data = followUpSchema.parse(rest);
+      state.satisfaction!.followUp = { actorId: actor.id, at: now(), actions: data.actions };
+      clocks.stop('follow_up');
+      await condition(() => state.satisfaction!.status === 'followed_up');
+      return state;
+    },
+    {
+      validator: (req) => {
+        const actor = requireActor(req?.actor);
+        const sat = state.satisfaction;
+        if (!sat || sat.answer?.outcome !== 'dissatisfied' || sat.followUp) wrongState('No dissatisfied answer awaits a follow-up');
+        checkRole(actor, ['qa_manager'], 'The follow-up of a dissatisfied customer');
+        const { actor: _a, ...rest } = req;
+        parseOr422(followUpSchema, rest, '');
+      },
+    },
+  );
+
   // ── Children: each countermeasure, and the Recurrence Prevention Report.
 
   async function startCountermeasures(plan: StepData<'capa_plan'>, round: number): Promise<void> {
@@ -501,7 +545,33 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
   await enterStep('closed');
   await clocks.settled();
   await reissue('closed');
+
+  // ── Second satisfaction (二度满意): ask the customer whether the outcome met their
+  // expectation; a dissatisfied answer opens a follow-up for the QA manager with its own clock.
+  if (state.resolution === 'resolved' || state.resolution === 'answered_on_site') await secondSatisfaction();
   return state;
+
+  async function secondSatisfaction(): Promise<void> {
+    const survey = await store.openSurvey({ caseId, closedAt: now() });
+    if (!survey) return;
+    const sat: Satisfaction = { status: 'waiting', expiresAt: survey.expiresAt, answer: null, followUp: null };
+    state.satisfaction = sat;
+    await mail.sendSatisfactionRequest({ caseId, surveyUrl: survey.url });
+    const answered = await condition(() => sat.answer !== null, Math.max(1, Date.parse(survey.expiresAt) - Date.now()));
+    if (!answered) {
+      sat.status = 'expired';
+      await store.recordEvent({ caseId, key: `${wfId}:survey:expired`, kind: 'survey_expired', actorId: 'system', data: { expiresAt: survey.expiresAt } });
+      return;
+    }
+    sat.status = 'answered';
+    await store.recordSurveyAnswer({ caseId, answer: sat.answer! });
+    if (sat.answer!.outcome !== 'dissatisfied') return;
+    await clocks.start({ clock: 'satisfaction_followup', stopsAt: 'follow_up', owner: { role: 'qa_manager' }, startedAt: now() });
+    await condition(() => sat.followUp !== null);
+    await store.recordSurveyFollowUp({ caseId, ...sat.followUp! });
+    sat.status = 'followed_up';
+    await clocks.settled();
+  }
 }
 
 export type { CaseState };

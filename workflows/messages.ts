@@ -10,9 +10,11 @@ import type {
   CompensationDecisionData,
   DismissData,
   ExtendDeadlineData,
+  FollowUpData,
   ImplementationData,
   RprStepRequest,
   StepRequest,
+  SurveyAnswerData,
 } from './steps';
 import type { Actor, CaseState, ClockState, Compensation, CountermeasureItem, Signature } from './types';
 
@@ -33,6 +35,12 @@ export const decideCompensationUpdate = defineUpdate<Compensation, [{ actor: Act
 
 /** A recorded decision not to investigate: unfounded, withdrawn or duplicate. */
 export const dismissCaseUpdate = defineUpdate<CaseState, [{ actor: Actor; signature?: Signature } & DismissData]>('dismissCase');
+
+/** The customer's survey answer (the API checked the link's token). */
+export const answerSurveyUpdate = defineUpdate<CaseState, [SurveyAnswerData]>('answerSurvey');
+
+/** The QA manager acts on a dissatisfied answer (its own clock). */
+export const completeFollowUpUpdate = defineUpdate<CaseState, [{ actor: Actor } & FollowUpData]>('completeFollowUp');
 
 // ── Countermeasure child workflow (one per containment / permanent / prevention action)
 

@@ -248,6 +248,21 @@ export const implementationSchema = z
   .strict();
 export type ImplementationData = z.output<typeof implementationSchema>;
 
+/** The customer's answer on the survey page (no account; the link's token identifies the case). */
+export const surveyAnswerSchema = z
+  .object({
+    outcome: z.enum(['satisfied', 'neutral', 'dissatisfied']).describe('Was the outcome what you expected?'),
+    speed: z.coerce.number().int().min(1, 'must be 1–5').max(5, 'must be 1–5'),
+    communication: z.coerce.number().int().min(1, 'must be 1–5').max(5, 'must be 1–5'),
+    comment: z.string().trim().max(5_000).optional(),
+  })
+  .strict();
+export type SurveyAnswerData = z.output<typeof surveyAnswerSchema>;
+
+/** The QA manager's follow-up of a dissatisfied customer. */
+export const followUpSchema = z.object({ actions: text(5_000).describe('What is done about the dissatisfaction') }).strict();
+export type FollowUpData = z.output<typeof followUpSchema>;
+
 /** The Recurrence Prevention Report's own steps (§5.3(4)). */
 export const rprStepSchemas = {
   proposal: z

@@ -40,7 +40,8 @@ export type ClockName =
   | 'rpr_approval'
   | 'rpr_implementation'
   | 'rpr_effect'
-  | 'rpr_verification';
+  | 'rpr_verification'
+  | 'satisfaction_followup';
 
 /** Who receives a reminder or an escalation; resolved from the case and the people records. */
 export type RecipientRole = 'owner' | 'sales_rep' | 'qa_engineer' | 'qa_manager' | 'management_rep' | 'department_owner';
@@ -195,6 +196,23 @@ export interface RprSummary {
   step: string;
 }
 
+/** The customer's answer to the "second satisfaction" survey after closure (二度满意). */
+export interface SatisfactionAnswer {
+  outcome: 'satisfied' | 'neutral' | 'dissatisfied';
+  /** 1 (poor) … 5 (excellent) */
+  speed: number;
+  communication: number;
+  comment?: string;
+  answeredAt: string;
+}
+
+export interface Satisfaction {
+  status: 'not_sent' | 'waiting' | 'answered' | 'expired' | 'followed_up';
+  expiresAt: string | null;
+  answer: SatisfactionAnswer | null;
+  followUp: { actorId: string; at: string; actions: string } | null;
+}
+
 export interface CaseState {
   caseNo: string;
   step: CaseStep;
@@ -210,4 +228,5 @@ export interface CaseState {
   duplicateOf: string | null;
   /** Rounds of the CAPA plan (a rejection or a failed verification sends it back). */
   capaRound: number;
+  satisfaction: Satisfaction | null;
 }

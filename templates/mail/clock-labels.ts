@@ -24,6 +24,7 @@ export const CLOCK_LABELS = {
   rpr_implementation: { 'zh-CN': '预防再发对策实施', en: 'Recurrence prevention: implementation' },
   rpr_effect: { 'zh-CN': '预防再发效果记录', en: 'Recurrence prevention: effect' },
   rpr_verification: { 'zh-CN': '预防再发效果验证', en: 'Recurrence prevention: verification' },
+  satisfaction_followup: { 'zh-CN': '客户不满意跟进', en: 'Follow-up of a dissatisfied customer' },
 } as const satisfies Record<string, LocalisedLabel>;
 
 export type ClockName = keyof typeof CLOCK_LABELS;
