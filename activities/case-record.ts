@@ -7,7 +7,7 @@ import type { SignatureLine } from '../templates/pdf/types';
 import type { CaseSnapshot } from './store';
 
 type Fields = { label: string; value: string }[];
-type Section = { title: string; fields: Fields };
+export type Section = { key: string; title: string; fields: Fields };
 
 interface StepEvent {
   kind: string;
@@ -119,13 +119,14 @@ export function caseSections(snapshot: Partial<CaseSnapshot> | null | undefined,
     if (!d) continue;
     const fields = def.fields(d);
     if (lateReasons[step]) fields.push({ label: '逾期原因 / Late reason', value: lateReasons[step] });
-    out.push({ title: def.title, fields });
+    out.push({ key: step, title: def.title, fields });
     if (step === 'root_cause_analysis' || (step === 'preliminary_analysis' && !data.root_cause_analysis)) out.push(...capaSections(snapshot));
   }
   if (!data.preliminary_analysis && !data.root_cause_analysis) out.push(...capaSections(snapshot));
   const comp = snapshot?.compensation;
   if (comp) {
     out.push({
+      key: 'compensation',
       title: '理赔 / Compensation (§5.3(5))',
       fields: [
         { label: '金额 / Amount', value: `${comp.amount} ${comp.currency}` },
@@ -137,6 +138,7 @@ export function caseSections(snapshot: Partial<CaseSnapshot> | null | undefined,
   }
   if (snapshot?.resolution && snapshot.resolution !== 'resolved') {
     out.push({
+      key: 'resolution',
       title: '结案方式 / Resolution',
       fields: [
         { label: '结论 / Resolution', value: snapshot.resolution },
@@ -153,6 +155,7 @@ function capaSections(snapshot: Partial<CaseSnapshot> | null | undefined): Secti
   const kind = { containment: '临时对策 / Containment', permanent: '永久对策 / Permanent', prevention: '管理对策 / Prevention' };
   return [
     {
+      key: 'countermeasures',
       title: '对策 / Countermeasures (§5.3)',
       fields: items.map((c) => ({
         label: `${c.ref} ${kind[c.kind]}`,
@@ -191,4 +194,61 @@ export function lateReasonsByStep(events: StepEvent[]): Record<string, string> {
     if (e.kind === 'step_completed' && d?.step && d.lateReason) out[d.step] = d.lateReason;
   }
   return out;
+}
+
+/** The Recurrence Prevention Report's steps as recorded by its child workflow (rpr_step_completed events). */
+export function rprSections(events: StepEvent[]): Section[] {
+  const titles: Record<string, string> = {
+    proposal: '对策提出 / Proposal',
+    approval: '核准 / Approval',
+    implementation: '实施 / Implementation',
+    effect: '效果 / Effect',
+    verification: '验证 / Verification',
+  };
+  return events
+    .filter((e) => e.kind === 'rpr_step_completed')
+    .map((e) => {
+      const d = e.data as { step: string; round: number; data: Record<string, unknown> };
+      const fields: Fields = Object.entries(d.data ?? {}).map(([k, v]) => ({
+        label: k,
+        value: Array.isArray(v)
+          ? v.map((m: Record<string, string>) => `${m.action}（${m.ownerDepartmentId}，${String(m.dueAt).slice(0, 10)}）`).join('；')
+          : str(v),
+      }));
+      return { key: `rpr_${d.step}`, title: `${titles[d.step] ?? d.step}${d.round > 1 ? ` #${d.round}` : ''}`, fields };
+    });
+}
+
+/** An 8D report (D1–D8) mapped from the case record, as automotive customers ask for. */
+export function eightDSections(snapshot: Partial<CaseSnapshot> | null | undefined, description: string, team: string[], events: StepEvent[]): Section[] {
+  const data = (snapshot?.data ?? {}) as Record<string, Record<string, any>>;
+  const items = snapshot?.countermeasures ?? [];
+  const list = (kind: string) =>
+    items.filter((c) => c.kind === kind).map((c) => ({ label: c.ref, value: `${c.action}（${c.ownerDepartmentId}，${c.dueAt.slice(0, 10)}）${c.effect ? ` — ${c.effect}` : ''}` }));
+  const pa = data.preliminary_analysis ?? {};
+  const none = [{ label: '—', value: '—' }];
+  const sec = (key: string, title: string, fields: Fields) => ({ key, title, fields: fields.length ? fields : none });
+  return [
+    sec('d1', 'D1 小组 / Team', [{ label: '成员 / Members', value: team.join('、') || '—' }]),
+    sec('d2', 'D2 问题描述 / Problem description', [
+      { label: '客户描述 / As reported', value: description },
+      { label: '不良现象 / Phenomenon', value: str(pa.phenomenon ?? data.potential_cause_analysis?.phenomenon) },
+    ]),
+    sec('d3', 'D3 临时对策 / Containment', list('containment')),
+    sec('d4', 'D4 根本原因 / Root cause', [
+      { label: '发生原因 / Occurrence', value: str(pa.occurrenceCause) },
+      { label: '流出原因 / Escape', value: str(pa.escapeCause) },
+      ...(data.root_cause_analysis ? [{ label: '真因 / Root cause', value: str(data.root_cause_analysis.rootCause) }] : []),
+    ]),
+    sec('d5', 'D5 永久对策 / Permanent corrective actions', list('permanent')),
+    sec('d6', 'D6 实施及效果确认 / Implemented and validated', [
+      ...items.filter((c) => c.status === 'implemented').map((c) => ({ label: c.ref, value: `${c.implementedAt?.slice(0, 10) ?? ''} ${c.effect ?? ''}` })),
+      ...(data.effect_confirmation ? [{ label: '客户端 / At the customer', value: str(data.effect_confirmation.customerFeedback) }] : []),
+    ]),
+    sec('d7', 'D7 预防再发 / Prevent recurrence', [...list('prevention'), ...rprSections(events).flatMap((s) => s.fields.map((f) => ({ label: `${s.title} ${f.label}`, value: f.value })))]),
+    sec('d8', 'D8 结案 / Closure and recognition', [
+      ...(data.verification ? [{ label: '验证 / Verification', value: str(data.verification.comment) }] : []),
+      ...(data.closure ? [{ label: '结案 / Closed', value: str(data.closure.comment ?? '已结案 / closed') }] : []),
+    ]),
+  ];
 }

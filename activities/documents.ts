@@ -8,12 +8,19 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../prisma/client';
 import { renderMarketQualityReport, type DocLanguage, type MarketQualityReportData } from '../templates/pdf';
-import { caseSections, caseSignatures, lateReasonsByStep } from './case-record';
+import { LABELS } from '../templates/pdf/labels';
+import { caseSections, caseSignatures, eightDSections, lateReasonsByStep, rprSections, type Section } from './case-record';
 import { canonicalJson, sha256 } from './hash';
 import type { CaseSnapshot } from './store';
 import { appendEventInTx } from './audit-chain';
 
-export type DocumentKind = 'market_quality_report';
+export type DocumentKind =
+  | 'market_quality_report'
+  | 'customer_reply'
+  | 'communication_form'
+  | 'potential_cause_report'
+  | 'recurrence_prevention_report'
+  | 'eight_d';
 
 export interface DocumentDeps {
   db: Db;
@@ -25,6 +32,30 @@ export interface DocumentDeps {
 /** Controlled-form identity of each kind (document number, revision). */
 export const DOCUMENT_FORMS: Record<DocumentKind, { docNo: string; revision: string; fileStem: string }> = {
   market_quality_report: { docNo: 'QR-7-01', revision: 'A', fileStem: 'market-quality-report' },
+  customer_reply: { docNo: 'QR-7-03', revision: 'A', fileStem: 'complaint-reply' },
+  communication_form: { docNo: 'QR-7-04', revision: 'A', fileStem: 'communication-form' },
+  potential_cause_report: { docNo: 'QR-7-05', revision: 'A', fileStem: 'potential-failure-cause-report' },
+  recurrence_prevention_report: { docNo: 'QR-7-02', revision: 'A', fileStem: 'recurrence-prevention-report' },
+  eight_d: { docNo: 'QR-7-08', revision: 'A', fileStem: '8d-report' },
+};
+
+/**
+ * How each case form is cut from the case record: its title, which sections it shows,
+ * and whether the internal deadline and history tables are printed (not on what goes to
+ * the customer).
+ */
+const FORM_LAYOUT: Record<Exclude<DocumentKind, 'market_quality_report' | 'recurrence_prevention_report' | 'eight_d'>, { title: { zh: string; en: string }; sections: string[]; sectionsOnly: boolean }> = {
+  customer_reply: {
+    title: LABELS.complaintReply,
+    sections: ['preliminary_analysis', 'root_cause_analysis', 'environmental_investigation', 'potential_cause_analysis', 'countermeasures', 'reply'],
+    sectionsOnly: true,
+  },
+  communication_form: {
+    title: LABELS.communicationForm,
+    sections: ['first_contact', 'environmental_investigation', 'countermeasures', 'capa_approval', 'reply', 'effect_confirmation', 'verification', 'closure'],
+    sectionsOnly: false,
+  },
+  potential_cause_report: { title: LABELS.potentialFailureReport, sections: ['sample_pending', 'potential_cause_analysis'], sectionsOnly: true },
 };
 
 const EVENT_SUMMARIES: Record<string, (d: Record<string, unknown>) => string> = {
@@ -47,7 +78,21 @@ const EVENT_SUMMARIES: Record<string, (d: Record<string, unknown>) => string> = 
 export function createDocumentActivities(deps: DocumentDeps) {
   const { db } = deps;
 
-  async function buildMarketQualityReport(caseId: string): Promise<Omit<MarketQualityReportData, 'version' | 'issuedAt' | 'dataHash'>> {
+  async function buildForm(caseId: string, kind: DocumentKind): Promise<Omit<MarketQualityReportData, 'version' | 'issuedAt' | 'dataHash'>> {
+    const base = await buildMarketQualityReport(caseId, kind);
+    if (kind === 'market_quality_report') return base;
+    if (kind === 'recurrence_prevention_report') {
+      return { ...base, title: LABELS.recurrencePreventionReport, sections: rprSections(base.rawEvents), sectionsOnly: true };
+    }
+    if (kind === 'eight_d') {
+      const team = [...new Set(base.rawEvents.filter((e) => e.actor !== 'system' && e.actor !== 'customer').map((e) => base.people.get(e.actor) ?? e.actor))];
+      return { ...base, title: { zh: '8D 报告', en: '8D Report' }, sections: eightDSections(base.snapshot, base.description, team, base.rawEvents), sectionsOnly: true };
+    }
+    const layout = FORM_LAYOUT[kind];
+    return { ...base, title: layout.title, sectionsOnly: layout.sectionsOnly, sections: base.sections.filter((s) => layout.sections.includes((s as Section).key)) };
+  }
+
+  async function buildMarketQualityReport(caseId: string, kind: DocumentKind) {
     const c = await db.complaintCase.findUnique({
       where: { id: caseId },
       include: {
@@ -59,7 +104,10 @@ export function createDocumentActivities(deps: DocumentDeps) {
     if (!c) throw ApplicationFailure.nonRetryable(`Case ${caseId} does not exist`, 'CaseNotFound');
     const people = new Map((await db.person.findMany()).map((p) => [p.id, p.name]));
     return {
-      company: { name: deps.company.name, nameEn: deps.company.nameEn, ...DOCUMENT_FORMS.market_quality_report },
+      company: { name: deps.company.name, nameEn: deps.company.nameEn, ...DOCUMENT_FORMS[kind] },
+      rawEvents: c.events,
+      people,
+      snapshot: c.data as Partial<CaseSnapshot>,
       caseNo: c.caseNo,
       timeZone: deps.timeZone,
       customerName: c.customerName,
@@ -98,18 +146,18 @@ export function createDocumentActivities(deps: DocumentDeps) {
 
   return {
     /** Render and file a new version of a case document; idempotent per (case, kind, trigger). */
-    async issueDocument(input: { caseId: string; kind: DocumentKind; trigger: string }): Promise<{ version: number; sha256: string }> {
+    async issueDocument(input: { caseId: string; kind: DocumentKind; trigger: string }): Promise<{ id: string; version: number; sha256: string }> {
       const issueKey = `${input.caseId}:${input.kind}:${input.trigger}`;
       const existing = await db.caseDocument.findUnique({ where: { issueKey } });
-      if (existing) return { version: existing.version, sha256: existing.sha256 };
+      if (existing) return { id: existing.id, version: existing.version, sha256: existing.sha256 };
 
-      const base = await buildMarketQualityReport(input.caseId);
+      const { rawEvents: _e, people: _p, snapshot: _s, ...base } = (await buildForm(input.caseId, input.kind)) as Awaited<ReturnType<typeof buildMarketQualityReport>>;
       const dataHash = sha256(canonicalJson(base));
       return db.$transaction(async (tx) => {
         // Serialise version numbering per case + kind.
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${input.caseId + ':' + input.kind}))`;
         const again = await tx.caseDocument.findUnique({ where: { issueKey } });
-        if (again) return { version: again.version, sha256: again.sha256 };
+        if (again) return { id: again.id, version: again.version, sha256: again.sha256 };
         const last = await tx.caseDocument.findFirst({
           where: { caseId: input.caseId, kind: input.kind },
           orderBy: { version: 'desc' },
@@ -121,7 +169,7 @@ export function createDocumentActivities(deps: DocumentDeps) {
         const pdf = await renderMarketQualityReport({ ...base, version, issuedAt, dataHash }, language);
         const digest = sha256(pdf);
         const form = DOCUMENT_FORMS[input.kind];
-        await tx.caseDocument.create({
+        const created = await tx.caseDocument.create({
           data: {
             caseId: input.caseId,
             kind: input.kind,
@@ -144,7 +192,7 @@ export function createDocumentActivities(deps: DocumentDeps) {
           actorId: 'system',
           data: { kind: input.kind, version, sha256: digest, dataHash, trigger: input.trigger },
         });
-        return { version, sha256: digest };
+        return { id: created.id, version, sha256: digest };
       });
     },
   };

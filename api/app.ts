@@ -18,6 +18,7 @@ import { surveyRoutes } from './routes/survey';
 import { healthRoutes } from './routes/health';
 import { homePage } from './routes/home';
 import { outboxRouter } from './routes/outbox';
+import { mailRoutes } from './routes/mail';
 import { peopleRoutes } from './routes/people';
 import { policyRoutes } from './routes/policies';
 import { createCaseService, type CaseService } from './services/cases';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   app.use(complaintRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
   app.use(stepRoutes(registry, { db: deps.db, temporal: deps.temporal, cases, auth }));
   app.use(peopleRoutes(registry, deps.db, auth));
+  app.use(mailRoutes(registry, deps.db));
   app.use(surveyRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
   app.use(policyRoutes(registry, deps.db));
   app.use(auditRoutes(registry, { db: deps.db, temporal: deps.temporal }));

@@ -38,7 +38,7 @@ export type CreateComplaintBody = z.infer<typeof createComplaintBody>;
 
 
 export const documentParams = caseNoParam.extend({
-  kind: z.enum(['market_quality_report']),
+  kind: z.enum(['market_quality_report', 'customer_reply', 'communication_form', 'potential_cause_report', 'recurrence_prevention_report', 'eight_d']),
   version: z.coerce.number().int().positive(),
 });
 

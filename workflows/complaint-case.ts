@@ -145,6 +145,14 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
   /** Re-issue the master form (市场品质异常处理报告) as a new numbered version. */
   const reissue = (trigger: string) => documents.issueDocument({ caseId, kind: 'market_quality_report', trigger });
 
+  /** §5.4 The reply: sales' step, then the Customer Complaint Reply (客户品质/环境抱怨回馈) filed and sent to the customer with it. */
+  async function reply(): Promise<void> {
+    await humanStep('reply');
+    const letter = await documents.issueDocument({ caseId, kind: 'customer_reply', trigger: `reply#${stepSeq}` });
+    await mail.sendCustomerReply({ caseId, documentId: letter.id });
+    await reissue('reply');
+  }
+
   /** Step-specific rules beyond the schema: responsible department, no self-approval, prerequisites. */
   function checkStepRules(req: StepRequest, data: unknown): void {
     const dept = responsibleDepartment();
@@ -479,13 +487,14 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     }
 
     if (input.category === 'environmental') {
-      // §5.1.3, §5.2(2) general affairs investigates; the responsible unit writes its solution.
+      // §5.1.3, §5.2(2) the Internal/External Communication Form goes to general affairs, who
+      // investigate; the responsible unit writes its solution on it.
+      await documents.issueDocument({ caseId, kind: 'communication_form', trigger: 'intake' });
       await clock('reply', 'reply', 'sales');
       await clock('preliminary_analysis', 'environmental_investigation', 'general_affairs');
       await humanStep('environmental_investigation');
       await capa();
-      await humanStep('reply');
-      await reissue('reply');
+      await reply();
       await verifyAndClose();
       return;
     }
@@ -497,9 +506,9 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
       await clock('potential_cause_report', 'potential_cause_analysis', 'qa_engineer');
       await clock('reply', 'reply', 'sales');
       await humanStep('potential_cause_analysis');
+      await documents.issueDocument({ caseId, kind: 'potential_cause_report', trigger: 'potential_cause_analysis' });
       await reissue('potential_cause_analysis');
-      await humanStep('reply');
-      await reissue('reply');
+      await reply();
       await verifyAndClose();
       return;
     }
@@ -518,8 +527,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     }
 
     await capa();
-    await humanStep('reply');
-    await reissue('reply');
+    await reply();
     await verifyAndClose();
   }
 
@@ -545,6 +553,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
   await enterStep('closed');
   await clocks.settled();
   await reissue('closed');
+  if (input.category === 'environmental') await documents.issueDocument({ caseId, kind: 'communication_form', trigger: 'closed' });
 
   // ── Second satisfaction (二度满意): ask the customer whether the outcome met their
   // expectation; a dissatisfied answer opens a follow-up for the QA manager with its own clock.

@@ -131,6 +131,7 @@ export async function recurrencePrevention(input: RecurrencePreventionInput): Pr
   }
   progressed = submitted;
   await store.recordEvent({ caseId, key: `${wfId}:${state.step}`, kind: `rpr_${state.step}`, actorId: 'system', data: { round: state.round } });
+  if (state.step === 'closed') await documents.issueDocument({ caseId, kind: 'recurrence_prevention_report', trigger: 'closed' });
   await clocks.settled();
   return state;
 }

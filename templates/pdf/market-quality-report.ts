@@ -36,7 +36,7 @@ function signatureBlocks(signatures: SignatureLine[]): SignatureLine[] {
 export async function renderMarketQualityReport(data: MarketQualityReportData, language: DocLanguage = 'zh'): Promise<Buffer> {
   const form = new FormBuilder({
     language,
-    title: LABELS.marketQualityReport,
+    title: data.title ?? LABELS.marketQualityReport,
     company: data.company,
     caseNo: data.caseNo,
     issuedAt: data.issuedAt,
@@ -101,6 +101,12 @@ export async function renderMarketQualityReport(data: MarketQualityReportData, l
     if (fields.length) form.fieldGrid(fields, { pairsPerRow: 1, labelShare: language === 'zh' ? 0.2 : 0.25 });
     else form.textBox(t('noEntries'));
     form.gap();
+  }
+
+  if (data.sectionsOnly) {
+    form.heading(t('sectionSignatures'));
+    form.signatures(signatureBlocks(data.signatures).map((s) => ({ role: enumLabel('role', s.role, language), meaning: enumLabel('meaning', s.meaning, language), signer: s.signer, signedAt: s.signedAt })));
+    return form.finish();
   }
 
   // Deadlines (§5.5): every clock with its outcome; a missed one shows its written reason (§6(5)).

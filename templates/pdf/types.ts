@@ -43,8 +43,16 @@ export interface CompanyInfo {
   revision: string;
 }
 
-/** Everything the Market Quality Abnormality Report (市场品质异常处理报告) shows. */
+/**
+ * Everything the Market Quality Abnormality Report (市场品质异常处理报告) shows. The other
+ * case forms (reply letter, communication form, potential-failure-cause report, recurrence
+ * prevention report, 8D) are the same layout with their own title and sections.
+ */
 export interface MarketQualityReportData {
+  /** Form title; default 市场品质异常处理报告. */
+  title?: { zh: string; en: string };
+  /** Leave out the deadline and history tables (forms that go to the customer). */
+  sectionsOnly?: boolean;
   company: CompanyInfo;
   caseNo: string;
   version: number;
