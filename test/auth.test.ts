@@ -22,8 +22,12 @@ let app: express.Express;
 let clock = Date.now();
 const advance = (ms: number) => (clock += ms);
 
+/** People this file creates; deactivated at the end so later files' role lookups (escalations, digests) do not reach them. */
+const createdPeople: string[] = [];
+
 async function person(role: string, password = 'correct horse battery'): Promise<{ id: string; email: string; password: string }> {
   const id = uid(`p-${role}`);
+  createdPeople.push(id);
   const email = `${id}@example.test`;
   await db.person.create({ data: { id, name: id, email, role, departmentId: 'dept-qa' } });
   await auth.setPassword(id, password, false);
@@ -48,6 +52,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
+  await db?.person.updateMany({ where: { id: { in: createdPeople } }, data: { active: false } });
   await db?.$disconnect();
 });
 
