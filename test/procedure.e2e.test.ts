@@ -6,6 +6,7 @@
  * every clock's frozen outcome, every step and every filed version of the report.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Db } from '../prisma/client';
 import { SIGNED_STEPS, type HumanStep } from '../workflows/steps';
@@ -148,10 +149,20 @@ test('own-plant case from receipt to closure through the API, by the people of e
   expect(events.filter((k: string) => k === 'step_completed')).toHaveLength(9);
   expect(events).toEqual(expect.arrayContaining(['case_received', 'countermeasure_implemented', 'case_closed', 'clock_stopped', 'document_issued']));
   // A new, numbered version of the report at each key step; the last one shows the closure.
-  const docs = await eventually(async () => {
+  const allDocs = await eventually(async () => {
     const d = (await api('GET', `/api/complaints/${no}/documents`)).body;
-    return d.length === 6 ? d : null;
+    return d.some((x: { trigger: string }) => x.trigger === 'closed') ? d : null;
   }, 15_000, 'closing report filed');
+  const docs = allDocs.filter((d: { kind: string }) => d.kind === 'market_quality_report');
+  // The reply letter (客户品质/环境抱怨回馈) is filed and mailed to the customer with the PDF attached.
+  const letter = allDocs.find((d: { kind: string }) => d.kind === 'customer_reply');
+  expect(letter).toMatchObject({ version: 1, fileName: `${no}-complaint-reply-v1.pdf` });
+  const replyMail = await eventually(async () => stack.inbox.find((m) => (m.to as { text: string })?.text.includes('qc@haitian.example') && m.attachments.some((a) => a.contentType === 'application/pdf')), 10_000, 'reply mail');
+  const attached = replyMail.attachments.find((a) => a.contentType === 'application/pdf')!;
+  expect(createHash('sha256').update(attached.content).digest('hex')).toBe(letter.sha256);
+  const letterText = execFileSync('pdftotext', ['-', '-'], { input: attached.content }).toString().replace(/\s+/g, '');
+  expect(letterText).toContain('客户品质/环境抱怨回馈');
+  expect(letterText).toContain('更换定位销并增加每班点检');
   expect(docs.map((d: { trigger: string }) => d.trigger)).toEqual(['intake', 'first_contact', 'preliminary_analysis', 'capa_approval#1', 'reply', 'closed']);
   expect(docs.map((d: { version: number }) => d.version)).toEqual([1, 2, 3, 4, 5, 6]);
   // The closing version of the master form carries what each step recorded, and who signed.

@@ -311,6 +311,9 @@ test('own plant, cause unclear, plan rejected once, serious case: the whole proc
   expect(acts.issueDocument.mock.calls.map(([a]) => a.trigger)).toEqual(
     expect.arrayContaining(['intake', 'first_contact', 'preliminary_analysis', 'capa_approval#2', 'reply', 'closed', 'rpr_raised']),
   );
+  // The reply letter is filed and sent to the customer; the RPR files its own report when it closes.
+  expect(acts.issueDocument.mock.calls.map(([a]) => a.kind)).toEqual(expect.arrayContaining(['customer_reply', 'recurrence_prevention_report']));
+  expect(acts.sendCustomerReply).toHaveBeenCalledWith({ caseId: expect.any(String), documentId: 'doc-1' });
   await maybeRecord(h, 'own-plant-full');
   await maybeRecord(env.client.workflow.getHandle(cmId('R2-P1')) as unknown as Handle, 'countermeasure');
   await maybeRecord(rpr as unknown as Handle, 'recurrence-prevention');
