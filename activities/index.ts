@@ -12,6 +12,8 @@ import { createCustomerMailActivities } from './mail/customer';
 import { createDigestActivities } from './mail/digest';
 import { createMailActivities } from './mail/notices';
 import type { MailTransport } from './mail/transport';
+import { createMailDelivery } from './mail/delivery';
+import { createReportActivities } from './reports';
 import { createStoreActivities } from './store';
 import { createSurveyActivities } from './surveys';
 
@@ -41,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCustomerMailActivities(deps),
     ...createAuditActivities({ db: deps.db, temporal: deps.temporal }),
     ...createDocumentActivities({ db: deps.db, timeZone: deps.timeZone, company: deps.company, language: deps.documentLanguage }),
+    ...createReportActivities({ db: deps.db, timeZone: deps.timeZone, company: deps.company, mail: createMailDelivery(deps), mailDomain: deps.mailDomain }),
   };
 }
 

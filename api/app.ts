@@ -20,6 +20,7 @@ import { homePage } from './routes/home';
 import { outboxRouter } from './routes/outbox';
 import { mailRoutes } from './routes/mail';
 import { peopleRoutes } from './routes/people';
+import { reportRoutes } from './routes/reports';
 import { policyRoutes } from './routes/policies';
 import { createCaseService, type CaseService } from './services/cases';
 
@@ -34,6 +35,8 @@ export interface AppDeps {
   /** Served at /outbox when mail goes to .eml files instead of SMTP. */
   outboxDir?: string;
   temporalUiUrl?: string;
+  /** The company on filed reports (COMPANY_NAME / COMPANY_NAME_EN). */
+  company?: { name: string; nameEn: string };
   /** Deadline policy for new cases (default: "default"). */
   policyName?: string;
   /** Session lifetime (default 8 h). */
@@ -61,6 +64,7 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   app.use(stepRoutes(registry, { db: deps.db, temporal: deps.temporal, cases, auth }));
   app.use(peopleRoutes(registry, deps.db, auth));
   app.use(mailRoutes(registry, deps.db));
+  app.use(reportRoutes(registry, { db: deps.db, cases, timeZone: deps.timeZone, company: deps.company ?? { name: 'XX公司', nameEn: 'XX Company' } }));
   app.use(surveyRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
   app.use(policyRoutes(registry, deps.db));
   app.use(auditRoutes(registry, { db: deps.db, temporal: deps.temporal }));

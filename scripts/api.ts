@@ -24,6 +24,7 @@ export async function startApi(config: Config, opts: { temporalUiUrl?: string } 
     namespace: config.temporal.namespace,
     timeZone: config.env.TIME_ZONE,
     publicUrl: config.publicUrl,
+    company: { name: config.env.COMPANY_NAME, nameEn: config.env.COMPANY_NAME_EN },
     outboxDir: config.env.SMTP_URL ? undefined : config.outboxDir,
     temporalUiUrl: opts.temporalUiUrl,
     sessionTtlMs: config.env.SESSION_TTL_HOURS * 3600_000,

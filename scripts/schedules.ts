@@ -1,6 +1,7 @@
 /**
  * Temporal Schedules the product needs, created idempotently at worker start:
- * `daily-digest` runs the dailyDigest workflow every day at 07:30 in TIME_ZONE.
+ * `daily-digest` runs the dailyDigest workflow every day at 07:30 in TIME_ZONE;
+ * `monthly-review` runs monthlyReview on the 1st at 06:00 (last month's statistics).
  * An existing schedule is left running and its spec/action brought up to date, so a
  * changed TIME_ZONE or task queue takes effect on the next worker start.
  */
@@ -30,16 +31,31 @@ export function dailyDigestScheduleOptions(s: ScheduleSettings): ScheduleOptions
   };
 }
 
+export const MONTHLY_REVIEW_SCHEDULE_ID = 'monthly-review';
+
+/** The 1st of every month, 06:00 in TIME_ZONE: last month's statistics (§6(5)). */
+export function monthlyReviewScheduleOptions(s: ScheduleSettings): ScheduleOptions {
+  return {
+    scheduleId: MONTHLY_REVIEW_SCHEDULE_ID,
+    spec: { calendars: [{ dayOfMonth: 1, hour: 6, minute: 0, comment: 'monthly statistics' }], timezone: s.timeZone },
+    action: { type: 'startWorkflow', workflowType: 'monthlyReview', taskQueue: s.taskQueue, workflowId: 'monthly-review', args: [{}] },
+    // A month missed while Temporal was down is caught up within a week.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '7 days' },
+    memo: { description: 'Monthly quality review: on-time rate, Pareto, causes and countermeasures (品质检讨会议资料)' },
+  };
+}
+
 /** Create the schedules if missing; an existing one ("already exists") is updated in place. */
 export async function ensureSchedules(connection: ConnectionLike, s: ScheduleSettings, log?: Logger): Promise<void> {
   const client = new Client({ connection, namespace: s.namespace });
-  const options = dailyDigestScheduleOptions(s);
-  try {
-    await client.schedule.create(options);
-    log?.info({ scheduleId: options.scheduleId, timeZone: s.timeZone }, 'created schedule');
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(options.scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action }));
-    log?.debug({ scheduleId: options.scheduleId }, 'schedule already exists; spec and action updated');
+  for (const options of [dailyDigestScheduleOptions(s), monthlyReviewScheduleOptions(s)]) {
+    try {
+      await client.schedule.create(options);
+      log?.info({ scheduleId: options.scheduleId, timeZone: s.timeZone }, 'created schedule');
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      await client.schedule.getHandle(options.scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action }));
+      log?.debug({ scheduleId: options.scheduleId }, 'schedule already exists; spec and action updated');
+    }
   }
 }

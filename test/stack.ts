@@ -28,6 +28,7 @@ export interface Stack {
   inbox: ParsedMail[];
   policyName: string;
   baseUrl: string;
+  taskQueue: string;
   cases: import('../api/services/cases').CaseService;
   /** Signed in as the QA manager (p-qam-liu), who may read everything and record complaints. */
   api: Api;
@@ -125,6 +126,7 @@ export async function startStack(policy: Record<string, unknown>, name = 'e2e'):
     inbox,
     policyName,
     baseUrl: base,
+    taskQueue,
     cases,
     api: await signedIn('p-qam-liu'),
     as: signedIn,

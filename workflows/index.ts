@@ -3,3 +3,4 @@ export { complaintCase } from './complaint-case';
 export { countermeasure } from './countermeasure';
 export { recurrencePrevention } from './recurrence-prevention';
 export { dailyDigest } from './digest';
+export { monthlyReview } from './monthly-review';
