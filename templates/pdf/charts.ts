@@ -25,7 +25,7 @@ function text(form: FormBuilder, s: string, x: number, y: number, width: number,
 
 /** Pareto chart: counts as bars (left axis), cumulative share as a line (right axis, 0–100 %). */
 export function paretoChart(form: FormBuilder, items: { label: string; count: number; cumulative: number }[], height = 180): void {
-  form.ensureSpace(height + 30);
+  form.startBlock(height + 10);
   const top = form.y + 8;
   const x = CONTENT.left + 28;
   const w = CONTENT.width - 60;
@@ -60,7 +60,7 @@ export function paretoChart(form: FormBuilder, items: { label: string; count: nu
 
 /** Line chart of a rate (0–1) over periods; a period without data leaves a gap. */
 export function rateChart(form: FormBuilder, points: { label: string; rate: number | null }[], height = 150): void {
-  form.ensureSpace(height + 20);
+  form.startBlock(height + 10);
   const top = form.y + 8;
   const x = CONTENT.left + 32;
   const w = CONTENT.width - 44;

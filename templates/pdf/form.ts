@@ -441,9 +441,10 @@ export class FormBuilder {
 
   /**
    * Start a block that needs `height` points on its first page: draw a pending heading
-   * and the block together on this page, or both on the next.
+   * and the block together on this page, or both on the next. Custom drawings (charts)
+   * call it before drawing at `y`.
    */
-  private startBlock(height: number): void {
+  startBlock(height: number): void {
     if (this.pendingHeading === null) {
       this.ensureSpace(height);
       return;
