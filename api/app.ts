@@ -67,7 +67,7 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   app.use(reportRoutes(registry, { db: deps.db, cases, timeZone: deps.timeZone, company: deps.company ?? { name: 'XX公司', nameEn: 'XX Company' } }));
   app.use(surveyRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
   app.use(policyRoutes(registry, deps.db));
-  app.use(auditRoutes(registry, { db: deps.db, temporal: deps.temporal }));
+  app.use(auditRoutes(registry, { db: deps.db, temporal: deps.temporal, timeZone: deps.timeZone, company: deps.company }));
   const openapi = () => buildOpenApi(registry.routes, { title: 'QMS customer complaints', version: '0.1.0', serverUrl: deps.publicUrl });
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi());

@@ -7,6 +7,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DateTime } from 'luxon';
 import type { Db } from '../prisma/client';
 import { SIGNED_STEPS, type HumanStep } from '../workflows/steps';
@@ -59,6 +62,7 @@ test('own-plant case from receipt to closure through the API, by the people of e
   const step = async (s: string, actorId: string, data: unknown, extra: Record<string, unknown> = {}) =>
     (await stack.as(actorId))('POST', `/api/complaints/${no}/steps/${s}`, { data, ...signed(s), ...extra });
 
+  const sales = await stack.as('p-sales-li');
   expect((await step('first_contact', 'p-sales-li', { method: 'phone', summary: '已与客户确认异响现象，安排寄回 3 台样品' })).status).toBe(200);
 
   // Wrong role → 403; bad data → 400 with the field (API) or 422 (workflow rules); wrong step → 409.
@@ -171,6 +175,22 @@ test('own-plant case from receipt to closure through the API, by the people of e
   for (const s of ['压装工装定位销磨损', '终检噪音测试抽样比例不足', '更换定位销并增加每班点检', '新批次 200 台无异响', '陈静', '刘洋', '结案']) {
     expect(text.replace(/\s+/g, '')).toContain(s.replace(/\s+/g, ''));
   }
+
+  // Every filed version is a valid PDF (qpdf --check); the auditor gets the Case Audit Trail.
+  for (const d of allDocs) {
+    const f = await api('GET', d.url);
+    expect(createHash('sha256').update(f.body).digest('hex')).toBe(d.sha256);
+    const file = path.join(os.tmpdir(), `${no}-${d.kind}-${d.version}.pdf`);
+    fs.writeFileSync(file, f.body);
+    execFileSync('qpdf', ['--check', file], { stdio: 'ignore' });
+  }
+  const auditor = await stack.as('p-audit-he');
+  const trail = await auditor('GET', `/api/audit/cases/${no}/trail.pdf`);
+  expect(trail.status).toBe(200);
+  const trailText = execFileSync('pdftotext', ['-', '-'], { input: trail.body }).toString();
+  expect(trailText).toContain('审计追踪');
+  expect(trailText).toContain('step_completed');
+  expect((await sales('GET', `/api/audit/cases/${no}/trail.pdf`)).status).toBe(403);
 
   // Closed workflows are archived with their SHA-256 (Temporal drops histories after retention).
   const archived = await eventually(async () => {

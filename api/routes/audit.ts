@@ -13,6 +13,7 @@ import { loadWorkflowHistory, type History } from '../../activities/audit';
 import { verifyAllChains, verifyCaseChain } from '../../activities/audit-chain';
 import type { Db } from '../../prisma/client';
 import { notFound } from '../errors';
+import { renderAuditTrail } from '../../templates/pdf/audit-trail';
 import { READ_ALL_ROLES } from '../roles';
 import type { RouteRegistry } from '../registry';
 
@@ -21,6 +22,8 @@ export interface AuditRouteDeps {
   temporal?: Client;
   /** Middleware in front of every /api/audit route, e.g. [auth.authenticate(), requireRole('auditor', 'qa_manager', 'admin')]. */
   guard?: RequestHandler[];
+  timeZone?: string;
+  company?: { name: string; nameEn: string };
 }
 
 const caseParams = z.object({ caseNo: z.string().min(1) });
@@ -132,6 +135,37 @@ export function auditRoutes(registry: RouteRegistry, deps: AuditRouteDeps): Rout
     return c;
   };
 
+  /** Audit records merged with the workflow's Temporal history (or its archive). */
+  async function timelineOf(c: { id: string; caseNo: string; workflowId: string }, all: boolean) {
+      const [events, chain, loaded] = await Promise.all([
+        db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { seq: 'asc' } }),
+        verifyCaseChain(db, c.id),
+        loadWorkflowHistory(db, deps.temporal, c.workflowId),
+      ]);
+      const audit: TimelineEntry[] = events.map((e) => ({
+        at: e.at.toISOString(),
+        source: 'audit',
+        kind: e.kind,
+        seq: e.seq,
+        actor: e.actor,
+        data: e.data,
+        before: e.before ?? undefined,
+        after: e.after ?? undefined,
+        hash: e.hash,
+        prevHash: e.prevHash,
+      }));
+      const history = loaded ? historyTimeline(loaded.history, { all: all }) : [];
+      // Stable merge by time; at equal times audit records follow the history event that caused them.
+      const entries = [...history, ...audit].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || (a.source === b.source ? 0 : a.source === 'temporal' ? -1 : 1));
+      return {
+        caseNo: c.caseNo,
+        workflowId: c.workflowId,
+        history: loaded ? { source: loaded.source, runId: loaded.runId, events: loaded.history.events?.length ?? 0, archivedAt: loaded.archivedAt?.toISOString() } : null,
+        chain,
+        entries,
+      };
+  }
+
   registry.add(
     router,
     {
@@ -175,35 +209,24 @@ export function auditRoutes(registry: RouteRegistry, deps: AuditRouteDeps): Rout
       roles: READ_ALL_ROLES,
       responses: { 200: { description: 'Timeline' }, 404: { description: 'No such case' } },
     },
-    async ({ params, query }) => {
-      const c = await caseOf(params.caseNo);
-      const [events, chain, loaded] = await Promise.all([
-        db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { seq: 'asc' } }),
-        verifyCaseChain(db, c.id),
-        loadWorkflowHistory(db, deps.temporal, c.workflowId),
-      ]);
-      const audit: TimelineEntry[] = events.map((e) => ({
-        at: e.at.toISOString(),
-        source: 'audit',
-        kind: e.kind,
-        seq: e.seq,
-        actor: e.actor,
-        data: e.data,
-        before: e.before ?? undefined,
-        after: e.after ?? undefined,
-        hash: e.hash,
-        prevHash: e.prevHash,
-      }));
-      const history = loaded ? historyTimeline(loaded.history, { all: query.all === 'true' }) : [];
-      // Stable merge by time; at equal times audit records follow the history event that caused them.
-      const entries = [...history, ...audit].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || (a.source === b.source ? 0 : a.source === 'temporal' ? -1 : 1));
-      return {
-        caseNo: c.caseNo,
-        workflowId: c.workflowId,
-        history: loaded ? { source: loaded.source, runId: loaded.runId, events: loaded.history.events?.length ?? 0, archivedAt: loaded.archivedAt?.toISOString() } : null,
-        chain,
-        entries,
-      };
+    async ({ params, query }) => timelineOf(await caseOf(params.caseNo), query.all === 'true'),
+  );
+
+  registry.add(
+    router,
+    {
+      method: 'get',
+      path: '/api/audit/cases/:caseNo/trail.pdf',
+      summary: 'The Case Audit Trail (审计追踪) as PDF: the chain verification and every record and workflow event',
+      tags: ['audit'],
+      params: caseParams,
+      roles: READ_ALL_ROLES,
+      responses: { 200: { description: 'The PDF', contentType: 'application/pdf' }, 404: { description: 'No such case' } },
+    },
+    async ({ params, res }) => {
+      const t = await timelineOf(await caseOf(params.caseNo), false);
+      const pdf = await renderAuditTrail(t, deps.timeZone ?? 'Asia/Shanghai', deps.company ?? { name: 'XX公司', nameEn: 'XX Company' });
+      res.status(200).type('application/pdf').set('Content-Disposition', `inline; filename="${t.caseNo}-audit-trail.pdf"`).send(pdf);
     },
   );
 
