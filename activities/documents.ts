@@ -146,8 +146,8 @@ export function createDocumentActivities(deps: DocumentDeps) {
 
   return {
     /** Render and file a new version of a case document; idempotent per (case, kind, trigger). */
-    async issueDocument(input: { caseId: string; kind: DocumentKind; trigger: string }): Promise<{ id: string; version: number; sha256: string }> {
-      const issueKey = `${input.caseId}:${input.kind}:${input.trigger}`;
+    async issueDocument(input: { caseId: string; kind: DocumentKind; trigger: string; language?: DocLanguage }): Promise<{ id: string; version: number; sha256: string }> {
+      const issueKey = `${input.caseId}:${input.kind}:${input.trigger}${input.language ? `:${input.language}` : ''}`;
       const existing = await db.caseDocument.findUnique({ where: { issueKey } });
       if (existing) return { id: existing.id, version: existing.version, sha256: existing.sha256 };
 
@@ -165,7 +165,7 @@ export function createDocumentActivities(deps: DocumentDeps) {
         });
         const version = (last?.version ?? 0) + 1;
         const issuedAt = new Date().toISOString();
-        const language = deps.language ?? 'zh';
+        const language = input.language ?? deps.language ?? 'zh';
         const pdf = await renderMarketQualityReport({ ...base, version, issuedAt, dataHash }, language);
         const digest = sha256(pdf);
         const form = DOCUMENT_FORMS[input.kind];

@@ -60,14 +60,15 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   // Everything else under /api needs a signed-in person (session cookie, session token or
   // API token); each route then checks the role, and the workflow checks it again per step.
   app.use('/api', (req, res, next) => (req.path === '/openapi.json' ? next() : authenticated(req, res, next)));
-  app.use(complaintRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
+  const company = deps.company ?? { name: 'XX公司', nameEn: 'XX Company' };
+  app.use(complaintRoutes(registry, { db: deps.db, temporal: deps.temporal, cases, timeZone: deps.timeZone, company }));
   app.use(stepRoutes(registry, { db: deps.db, temporal: deps.temporal, cases, auth }));
   app.use(peopleRoutes(registry, deps.db, auth));
   app.use(mailRoutes(registry, deps.db));
-  app.use(reportRoutes(registry, { db: deps.db, cases, timeZone: deps.timeZone, company: deps.company ?? { name: 'XX公司', nameEn: 'XX Company' } }));
+  app.use(reportRoutes(registry, { db: deps.db, cases, timeZone: deps.timeZone, company }));
   app.use(surveyRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
   app.use(policyRoutes(registry, deps.db));
-  app.use(auditRoutes(registry, { db: deps.db, temporal: deps.temporal, timeZone: deps.timeZone, company: deps.company }));
+  app.use(auditRoutes(registry, { db: deps.db, temporal: deps.temporal, timeZone: deps.timeZone, company }));
   const openapi = () => buildOpenApi(registry.routes, { title: 'QMS customer complaints', version: '0.1.0', serverUrl: deps.publicUrl });
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi());

@@ -176,6 +176,12 @@ test('own-plant case from receipt to closure through the API, by the people of e
     expect(text.replace(/\s+/g, '')).toContain(s.replace(/\s+/g, ''));
   }
 
+  // English on request: filed as a version of its own, in English.
+  const en = await api('GET', `/api/complaints/${no}/report.pdf?lang=en`);
+  expect(execFileSync('pdftotext', ['-', '-'], { input: en.body }).toString()).toContain('Market Quality Abnormality Report');
+  const filedEn = (await api('GET', `/api/complaints/${no}/documents`)).body.filter((d: { language: string }) => d.language === 'en');
+  expect(filedEn.map((d: { sha256: string }) => d.sha256)).toContain(en.headers.get('x-content-sha256'));
+
   // Every filed version is a valid PDF (qpdf --check); the auditor gets the Case Audit Trail.
   for (const d of allDocs) {
     const f = await api('GET', d.url);

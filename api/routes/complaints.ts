@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
+import { createDocumentActivities } from '../../activities/documents';
 import type { Db } from '../../prisma/client';
 import { caseStateQuery } from '../../workflows/messages';
 import { HttpError, notFound } from '../errors';
@@ -14,6 +15,8 @@ export interface ComplaintRouteDeps {
   db: Db;
   temporal: Client;
   cases: CaseService;
+  timeZone: string;
+  company: { name: string; nameEn: string };
 }
 
 const idempotencyKey = z.string().min(8).max(200).optional();
@@ -21,6 +24,7 @@ const idempotencyKey = z.string().min(8).max(200).optional();
 export function complaintRoutes(registry: RouteRegistry, deps: ComplaintRouteDeps): Router {
   const router = Router();
   const { db, temporal, cases } = deps;
+  const documents = createDocumentActivities({ db, timeZone: deps.timeZone, company: deps.company });
   const err = { description: 'Error', schema: errorResponse };
 
   registry.add(
@@ -144,10 +148,17 @@ export function complaintRoutes(registry: RouteRegistry, deps: ComplaintRouteDep
       summary: 'The latest Market Quality Abnormality Report (市场品质异常处理报告) of a case',
       tags: ['documents'],
       params: caseNoParam,
+      query: z.object({ lang: z.enum(['zh', 'en', 'bilingual']).optional().describe('Another language: a version in it is filed and returned') }),
       responses: { 200: { description: 'The PDF', contentType: 'application/pdf' }, 404: err },
     },
-    async ({ params, res }) => {
+    async ({ params, query, res }) => {
       const c = await cases.get(params.caseNo);
+      if (query.lang) {
+        // On request in English or both languages: filed like any version (same case state → same version).
+        const events = await db.caseEvent.count({ where: { caseId: c.id, kind: { not: 'document_issued' } } });
+        const issued = await documents.issueDocument({ caseId: c.id, kind: 'market_quality_report', trigger: `on-request@${events}`, language: query.lang });
+        return sendDoc(res, await db.caseDocument.findUniqueOrThrow({ where: { id: issued.id } }));
+      }
       const d = await db.caseDocument.findFirst({ where: { caseId: c.id, kind: 'market_quality_report' }, orderBy: { version: 'desc' } });
       if (!d) {
         res.set('Retry-After', '1');
