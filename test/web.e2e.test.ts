@@ -256,6 +256,18 @@ test('own-plant complaint through the pages, by sales, QA, the departments and t
   await exp(qam.locator('section:has(#sec-rec)')).toContainText('银合金触点材料');
   await shot(qam, '06-case-closed');
 
+  // ---- a new complaint on the same product: the closed case is a similar past case, with its causes and countermeasures
+  const again = await (await stack.as('p-sales-li'))('POST', '/api/complaints', {
+    customerName: '无锡恒通电气有限公司', product: 'KT-90 温控器', channel: 'phone', category: 'quality', severity: 'normal',
+    origin: 'own_plant', salesRepId: 'p-sales-li', description: '温控器通电后不断开，疑似触点问题。',
+  });
+  expect(again.status).toBe(201);
+  await sales.goto(`${stack.baseUrl}/cases/${again.body.caseNo}`);
+  await exp(sales.locator('section:has(#sec-sim)')).toContainText(caseNo);
+  await exp(sales.locator('section:has(#sec-sim)')).toContainText('银合金触点材料');
+  await exp(sales.locator('section:has(#sec-sim)')).toContainText('触点材料进料增加硬度检验');
+  await shot(sales, '03-case-similar');
+
   // ---- list: search over the recorded causes, filters, CSV export
   await qam.goto(`${stack.baseUrl}/cases?q=${encodeURIComponent('银合金')}`);
   await exp(qam.locator(`a:has-text("${caseNo}")`)).toBeVisible();

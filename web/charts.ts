@@ -9,7 +9,7 @@ export function columnChart(title: string, items: { label: string; value: number
   const h = opts.height ?? 220;
   const pad = { l: 36, r: 8, t: 12, b: 40 };
   const max = opts.max ?? Math.max(1, ...items.map((i) => i.value ?? 0));
-  const bw = (w - pad.l - pad.r) / Math.max(1, items.length);
+  const bw = Math.min(90, (w - pad.l - pad.r) / Math.max(1, items.length));
   const y = (v: number) => pad.t + (h - pad.t - pad.b) * (1 - v / max);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((p) => p * max);
   return html`<figure class="fig"><svg class="chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="${title}">
@@ -31,7 +31,7 @@ export function paretoChart(title: string, items: { label: string; count: number
   const h = 240;
   const pad = { l: 30, r: 36, t: 12, b: 44 };
   const max = Math.max(1, ...items.map((i) => i.count));
-  const bw = (w - pad.l - pad.r) / items.length;
+  const bw = Math.min(90, (w - pad.l - pad.r) / items.length);
   const y = (v: number) => pad.t + (h - pad.t - pad.b) * (1 - v / max);
   const yc = (p: number) => pad.t + (h - pad.t - pad.b) * (1 - p);
   const pts = items.map((it, i) => `${f1(pad.l + i * bw + bw / 2)},${f1(yc(it.cumulative))}`).join(' ');

@@ -181,7 +181,9 @@ export function zodErrors(err: z.ZodError, t: T, prefix = ''): FieldErrors {
   const out: FieldErrors = {};
   for (const i of err.issues) {
     const key = [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '_';
-    out[key] ??= message(i.message, t);
+    // A choice left empty: "is required" (zod says "Invalid option: expected one of …").
+    const unchosen = (i.code === 'invalid_value' && i.input === undefined && (i.values?.length ?? 0) > 1) || (i.code === 'invalid_type' && i.input === undefined);
+    out[key] ??= message(unchosen ? 'is required' : i.message, t);
   }
   return out;
 }

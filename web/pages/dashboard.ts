@@ -14,7 +14,7 @@ export function dashboardPage(router: Router, kit: WebKit): void {
       const [s, departments] = await Promise.all([dashboardStats(kit.db, ctx.tz), kit.db.department.findMany()]);
       const dept = new Map(departments.map((d) => [d.id, t.lang === 'en' && d.nameEn ? d.nameEn : d.name]));
       const pct = (r: number | null) => (r === null ? '—' : `${Math.round(r * 100)}%`);
-      const body = html`<div class="grid">
+      const body = html`<div class="grid wide">
 <section class="card" aria-labelledby="d1"><h2 id="d1">${t('on_time_rate')}</h2>
 ${columnChart(t('on_time_rate'), s.onTime.map((m) => ({ label: m.month, value: m.rate, text: pct(m.rate) })), { max: 1 })}
 ${dataTable(t('details'), [t('month'), t('rate'), 'met', t('total')], s.onTime.map((m) => [m.month, pct(m.rate), m.onTime, m.total]))}
