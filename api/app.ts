@@ -23,6 +23,7 @@ import { peopleRoutes } from './routes/people';
 import { reportRoutes } from './routes/reports';
 import { policyRoutes } from './routes/policies';
 import { createCaseService, type CaseService } from './services/cases';
+import { webRoutes } from '../web';
 
 export interface AppDeps {
   db: Db;
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
     res.json(openapi());
   });
   if (deps.outboxDir) app.use('/outbox', authenticated, requireRole('admin', 'qa_manager', 'auditor'), outboxRouter(deps.outboxDir));
+  app.use(webRoutes({ db: deps.db, temporal: deps.temporal, cases, auth, timeZone: deps.timeZone, policyName: deps.policyName }));
   app.get('/', homePage({ db: deps.db, outbox: !!deps.outboxDir, temporalUiUrl: deps.temporalUiUrl }));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));

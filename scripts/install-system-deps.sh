@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian packages the tests use: poppler-utils (pdftotext, pdftoppm), qpdf, PostgreSQL.
+# Debian packages the tests use: poppler-utils (pdftotext, pdftoppm), qpdf, PostgreSQL, chromium.
 # Installs only what is missing (needs root, as on the project's machines).
 set -euo pipefail
 need=()
@@ -10,4 +10,10 @@ if ((${#need[@]})); then
   echo "== apt-get install ${need[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+# Browser tests (test/web.e2e.test.ts): Debian's chromium, driven by playwright-core.
+if ! command -v chromium >/dev/null; then
+  echo "== apt-get install chromium"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi

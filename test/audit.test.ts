@@ -264,6 +264,8 @@ test('history archive: timeline, history.json replays, archive used when Tempora
   expect(a2.created).toBe(a2.eventCount !== a1.eventCount);
   const rows = await db.historyArchive.findMany({ where: { workflowId, runId, eventCount: a1.eventCount } });
   expect(rows).toHaveLength(1);
+  await expect(pg.query(`UPDATE history_archive SET history = '{}' WHERE id = $1`, [rows[0].id])).rejects.toThrow(/append-only/);
+  await expect(pg.query(`DELETE FROM history_archive WHERE id = $1`, [rows[0].id])).rejects.toThrow(/append-only/);
 
   // Temporal forgets the workflow (retention ended): the endpoints serve the archive.
   await env.client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId, runId } });

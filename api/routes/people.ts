@@ -12,7 +12,7 @@ import type { RouteRegistry } from '../registry';
 import { ADMIN_ROLES } from '../roles';
 import { errorResponse } from '../schemas';
 
-const personBody = z
+export const personBody = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'must be lower-case letters, digits and -').describe('e.g. p-sales-zhou'),
     name: z.string().trim().min(1, 'is required').max(100),

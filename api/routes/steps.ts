@@ -9,12 +9,8 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../prisma/client';
 import {
-  completeStepUpdate,
-  countermeasureStateQuery,
   decideCompensationUpdate,
   dismissCaseUpdate,
-  extendDeadlineUpdate,
-  recordImplementationUpdate,
   requestCompensationUpdate,
   rprStateQuery,
   rprStepUpdate,
@@ -42,6 +38,7 @@ import { signAs } from '../signatures';
 import type { RouteRegistry } from '../registry';
 import { caseNoParam, errorResponse } from '../schemas';
 import type { CaseService } from '../services/cases';
+import { createStepService } from '../services/steps';
 
 export interface StepRouteDeps {
   db: Db;
@@ -60,12 +57,8 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
   const refused = { 400: err, 403: err, 404: err, 409: err, 422: err };
 
   const actor = (req: import('express').Request) => actorOf(db, req);
-  /** The case's workflow, for a change: a closed case answers 409 (its workflow has completed). */
-  const handleOf = async (caseNo: string) => {
-    const c = await cases.get(caseNo);
-    if (c.status === 'closed') throw new HttpError(409, 'wrong_state', `${caseNo} is closed (${c.resolution ?? 'resolved'}); nothing more can be recorded`);
-    return temporal.workflow.getHandle(c.workflowId);
-  };
+  const steps = createStepService({ temporal, cases, auth });
+  const handleOf = steps.handleOf;
 
   for (const step of HUMAN_STEPS) {
     registry.add(
@@ -81,15 +74,8 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
         roles: STEP_ROLES[step],
         responses: { 200: { description: 'The case state after the step' }, 401: err, ...refused },
       },
-      async ({ params, body, req }) => {
-        const handle = await handleOf(params.caseNo);
-        const who = await actor(req);
-        const meaning = SIGNED_STEPS[step];
-        const signature = meaning
-          ? await signAs(auth, who, (body as { password?: string }).password, meaning(body.data as Record<string, unknown>), { caseNo: params.caseNo, action: step, data: body.data })
-          : undefined;
-        return handle.executeUpdate(completeStepUpdate, { args: [{ step, actor: who, data: body.data, lateReason: body.lateReason, signature }] });
-      },
+      async ({ params, body, req }) =>
+        steps.completeStep(params.caseNo, step, await actor(req), body as { data: unknown; lateReason?: string; password?: string }),
     );
   }
 
@@ -108,8 +94,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
     },
     async ({ params, body, req }) => {
       const { lateReason: late, ...data } = body;
-      const handle = await handleOf(params.caseNo);
-      return handle.executeUpdate(completeStepUpdate, { args: [{ step: 'first_contact', actor: await actor(req), data, lateReason: late }] });
+      return steps.completeStep(params.caseNo, 'first_contact', await actor(req), { data, lateReason: late });
     },
   );
 
@@ -126,10 +111,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       roles: CASE_WORKER_ROLES,
       responses: { 200: { description: 'The clock after the extension' }, ...refused },
     },
-    async ({ params, body, req }) => {
-      const handle = await handleOf(params.caseNo);
-      return handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: await actor(req), ...body }] });
-    },
+    async ({ params, body, req }) => steps.extendDeadline(params.caseNo, await actor(req), body),
   );
 
   registry.add(
@@ -230,15 +212,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       roles: ['department_owner', 'qa_engineer'],
       responses: { 200: { description: 'The countermeasure' }, ...refused },
     },
-    async ({ params, body, req }) => {
-      const rest = body;
-      const c = await cases.get(params.caseNo);
-      const handle = temporal.workflow.getHandle(`${c.workflowId}:cm:${params.ref}`);
-      await handle.query(countermeasureStateQuery).catch(() => {
-        throw notFound(`Countermeasure ${params.ref} of ${params.caseNo}`);
-      });
-      return handle.executeUpdate(recordImplementationUpdate, { args: [{ actor: await actor(req), ...rest }] });
-    },
+    async ({ params, body, req }) => steps.recordImplementation(params.caseNo, params.ref, await actor(req), body),
   );
 
   const rprHandle = async (caseNo: string) => {

@@ -64,3 +64,13 @@ CREATE TRIGGER "case_event_no_update_delete" BEFORE UPDATE OR DELETE ON "case_ev
 
 CREATE TRIGGER "case_event_no_truncate" BEFORE TRUNCATE ON "case_event"
   FOR EACH STATEMENT EXECUTE FUNCTION "case_event_append_only"();
+
+-- Archived histories are evidence too: never changed or removed.
+CREATE FUNCTION "history_archive_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'history_archive is append-only: % is not allowed', TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+CREATE TRIGGER "history_archive_no_update_delete" BEFORE UPDATE OR DELETE ON "history_archive"
+  FOR EACH ROW EXECUTE FUNCTION "history_archive_append_only"();

@@ -1,0 +1,142 @@
+/**
+ * The web application: server-rendered pages on the API process, signed in with the
+ * api/auth session cookie. Every page needs a signed-in person; a link such as
+ * /cases/CC-2026-0001#reply goes through sign-in and back (the fragment is kept by the
+ * browser and the sign-in form). Changes go through the same Temporal updates as the API
+ * (api/services/steps.ts), so the workflow decides in both cases.
+ */
+import path from 'node:path';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Client } from '@temporalio/client';
+import { SESSION_COOKIE, type Auth } from '../api/auth';
+import { HttpError } from '../api/errors';
+import type { CaseService } from '../api/services/cases';
+import { createStepService, type StepService } from '../api/services/steps';
+import type { Db } from '../prisma/client';
+import { html } from './html';
+import { langOf, LANG_COOKIE, translator, type T } from './i18n';
+import { page, type Ctx, type Me } from './layout';
+import { myWorkCount } from './queries';
+import { adminPages } from './pages/admin';
+import { auditPages } from './pages/audit';
+import { casePages } from './pages/case';
+import { caseListPages } from './pages/cases';
+import { dashboardPage } from './pages/dashboard';
+import { newComplaintPages } from './pages/new';
+import { signInPages } from './pages/signin';
+import { workPage } from './pages/work';
+
+export interface WebDeps {
+  db: Db;
+  temporal: Client;
+  cases: CaseService;
+  auth: Auth;
+  timeZone: string;
+  /** The deadline policy the administration page edits (default "default"). */
+  policyName?: string;
+}
+
+export interface WebKit extends WebDeps {
+  steps: StepService;
+  policyName: string;
+  /** Urlencoded form bodies (web forms only; the API takes JSON). */
+  form: express.RequestHandler;
+  /** A page handler: signed-in person required (redirect to sign-in otherwise). */
+  handle: (fn: (req: Request, res: Response, ctx: Ctx) => Promise<void> | void) => express.RequestHandler;
+  /** 403 page unless the signed-in person has one of the roles. */
+  requireRoles: (ctx: Ctx, roles: readonly string[]) => void;
+  tOf: (req: Request) => T;
+}
+
+function cookieValue(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
+/** Only paths on this site (no //host, no scheme). */
+export function safeNext(next: unknown): string {
+  const s = typeof next === 'string' ? next : '';
+  return /^\/(?![/\\])[^\s]*$/.test(s) && !s.startsWith('/signin') ? s : '/work';
+}
+
+export function webRoutes(deps: WebDeps): Router {
+  const router = Router();
+  const { db, auth } = deps;
+  const form = express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 });
+
+  const tOf = (req: Request, locale?: string | null) => translator(langOf(req.headers.cookie, locale));
+
+  async function signedIn(req: Request): Promise<{ me: Me; mustChange: boolean; locale: string } | null> {
+    const token = cookieValue(req, SESSION_COOKIE);
+    if (!token) return null;
+    const p = await auth.principalOf(token);
+    if (!p) return null;
+    const person = await db.person.findUnique({ where: { id: p.personId } });
+    if (!person?.active) return null;
+    return {
+      me: { id: person.id, name: person.name, email: person.email, role: person.role, departmentId: person.departmentId },
+      mustChange: p.mustChangePassword,
+      locale: person.locale,
+    };
+  }
+
+  const handle: WebKit['handle'] = (fn) => async (req, res, next: NextFunction) => {
+    let ctx: Ctx | null = null;
+    try {
+      const s = await signedIn(req);
+      if (!s) {
+        res.redirect(303, `/signin?next=${encodeURIComponent(req.originalUrl)}`);
+        return;
+      }
+      if (s.mustChange && req.path !== '/password') {
+        res.redirect(303, '/password');
+        return;
+      }
+      const t = tOf(req, s.locale);
+      ctx = { t, me: s.me, tz: deps.timeZone, workCount: await myWorkCount(db, s.me), url: req.originalUrl };
+      await fn(req, res, ctx);
+    } catch (err) {
+      if (res.headersSent) return next(err);
+      const e = err instanceof HttpError ? err : null;
+      if (!e) return next(err);
+      const t = ctx?.t ?? tOf(req);
+      const msg = e.status === 403 ? t('forbidden') : e.status === 404 ? t('not_found') : t('error');
+      res.status(e.status).type('html').send(page(ctx, t, msg, html`<p class="flash flash-error" role="alert">${e.message}</p><p><a href="/work">${t('my_work')}</a></p>`));
+    }
+  };
+
+  const requireRoles: WebKit['requireRoles'] = (ctx, roles) => {
+    if (!roles.includes(ctx.me.role)) throw new HttpError(403, 'forbidden', `${ctx.t('forbidden')} (${roles.map((r) => ctx.t.enum(r)).join(' / ')})`);
+  };
+
+  const kit: WebKit = {
+    ...deps,
+    policyName: deps.policyName ?? 'default',
+    steps: createStepService({ temporal: deps.temporal, cases: deps.cases, auth }),
+    form,
+    handle,
+    requireRoles,
+    tOf: (req) => tOf(req),
+  };
+
+  router.use('/static', express.static(path.join(__dirname, 'static'), { maxAge: '1h', index: false }));
+  router.post('/lang', form, (req, res) => {
+    const lang = req.body?.lang === 'en' ? 'en' : 'zh';
+    res.cookie(LANG_COOKIE, lang, { sameSite: 'lax', path: '/', maxAge: 365 * 86_400_000 });
+    res.redirect(303, safeNext(req.body?.next));
+  });
+  router.get('/', (_req, res) => res.redirect(303, '/work'));
+
+  signInPages(router, kit);
+  workPage(router, kit);
+  caseListPages(router, kit);
+  newComplaintPages(router, kit);
+  casePages(router, kit);
+  dashboardPage(router, kit);
+  auditPages(router, kit);
+  adminPages(router, kit);
+  return router;
+}
