@@ -56,6 +56,8 @@ const envSchema = z.object({
   TIME_ZONE: z.string().default('Asia/Shanghai'),
   SEED_FILE: z.string().default('prisma/seed-data.json'),
   DEADLINE_POLICY_FILE: z.string().optional(),
+  /** Name of the deadline policy new cases take (its latest version). */
+  DEADLINE_POLICY_NAME: z.string().min(1).default('default'),
 
   // Accounts: the first administrator (seeded once) and the session lifetime.
   ADMIN_EMAIL: z.string().email().optional(),
