@@ -41,6 +41,11 @@ const envSchema = z.object({
   PGLITE_PORT: port.default(5433),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 
+  // Worker: how many workflows it keeps in memory between tasks. The SDK's default follows the heap
+  // limit (≈ 2 300 with a 4 GB heap, ≈ 0.4 MB each for a case); an evicted workflow is replayed
+  // from its (short) history at its next task. Measured with scripts/bench-cases.ts.
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
+
   // Mail: SMTP when SMTP_URL is set, otherwise .eml files in the outbox folder.
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('QMS Complaints <qms-complaints@localhost>'),
