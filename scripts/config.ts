@@ -41,6 +41,11 @@ const envSchema = z.object({
   PGLITE_PORT: port.default(5433),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 
+  // Worker: how many workflows it keeps in memory between tasks. The SDK's default follows the heap
+  // limit (≈ 2 300 with a 4 GB heap, ≈ 0.4 MB each for a case); an evicted workflow is replayed
+  // from its (short) history at its next task. Measured with scripts/bench-cases.ts.
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
+
   // Mail: SMTP when SMTP_URL is set, otherwise .eml files in the outbox folder.
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('QMS Complaints <qms-complaints@localhost>'),
@@ -56,6 +61,8 @@ const envSchema = z.object({
   TIME_ZONE: z.string().default('Asia/Shanghai'),
   SEED_FILE: z.string().default('prisma/seed-data.json'),
   DEADLINE_POLICY_FILE: z.string().optional(),
+  /** Name of the deadline policy new cases take (its latest version). */
+  DEADLINE_POLICY_NAME: z.string().min(1).default('default'),
 
   // Accounts: the first administrator (seeded once) and the session lifetime.
   ADMIN_EMAIL: z.string().email().optional(),

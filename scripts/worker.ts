@@ -46,6 +46,7 @@ export async function createWorker(config: Config) {
     taskQueue: config.temporal.taskQueue,
     workflowBundle: await cachedWorkflowBundle(path.join(config.dataDir, 'cache')),
     activities,
+    maxCachedWorkflows: config.env.WORKER_MAX_CACHED_WORKFLOWS,
   });
   const shutdown = async () => {
     transport.close();

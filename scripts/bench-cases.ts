@@ -1,0 +1,561 @@
+/**
+ * Benchmark of the product's targets on the default embedded run: `npm run bench`.
+ *
+ * Starts its own stack in a temporary DATA_DIR on free ports — PGlite server, Temporal
+ * dev server (SQLite), worker and API as child processes (scripts/services.ts), and an
+ * SMTP server in this process on loopback (SMTP_URL) — then measures, one function each:
+ *
+ *   1. intake      POST /api/complaints (row → workflow started) with N concurrent clients;
+ *                  compared with a raw `client.workflow.start` loop on the same server.
+ *   2. human step  POST /api/complaints/:caseNo/contact (a workflow update) over many cases.
+ *   3. reminders   cases under a policy with second-long clocks (a second API process with
+ *                  DEADLINE_POLICY_NAME): planned reminder time → received by the SMTP server.
+ *   4. open cases  the worker's RSS and heap once OPEN_CASES cases are started and idle.
+ *
+ * Prints a table and writes bench-results/cases-<date>.json. Options (environment):
+ *   BENCH_CONCURRENCY (32), BENCH_INTAKE_SECONDS (20), BENCH_STEP_CASES (200),
+ *   BENCH_REMINDER_CASES (40), BENCH_OPEN_CASES (10000), BENCH_SKIP (comma list of
+ *   intake,raw,step,reminders,open). Anything else in the environment (e.g.
+ *   WORKER_MAX_CACHED_WORKFLOWS, DATABASE_POOL_SIZE) reaches the worker and the API.
+ */
+import { execSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client, Connection } from '@temporalio/client';
+import { SMTPServer } from 'smtp-server';
+import { computeClockPlan, policyDefinitionSchema, type CaseAttributes } from '../activities/policy';
+import { createAuth } from '../api/auth';
+import { createPrisma, type Db } from '../prisma/client';
+import { migrate } from '../prisma/migrate';
+import { ensurePolicy, readSeedFile, seed } from '../prisma/seed';
+import { startNodeProcess, startPglite, startTemporal, type Service } from './services';
+import { ensureTemporalCli } from './temporal-cli';
+import { cachedWorkflowBundle } from './workflow-bundle';
+import { loadConfig } from './config';
+
+const num = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
+const OPTS = {
+  concurrency: num('BENCH_CONCURRENCY', 32),
+  intakeSeconds: num('BENCH_INTAKE_SECONDS', 20),
+  stepCases: num('BENCH_STEP_CASES', 200),
+  reminderCases: num('BENCH_REMINDER_CASES', 40),
+  openCases: num('BENCH_OPEN_CASES', 10_000),
+  openMaxMinutes: num('BENCH_OPEN_MAX_MINUTES', 30),
+  skip: new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean)),
+};
+const PASSWORD = 'bench-password-0123';
+const SALES = { id: 'p-sales-wang', email: 'wang.fang@example.com' };
+const REMINDER_POLICY = 'bench-fast';
+/** first_contact due 40 s after intake, reminders 30 s and 15 s before: at +10 s and +25 s. */
+const fastPolicy = {
+  timeMode: 'calendar',
+  clocks: {
+    first_contact: { due: '40s', reminders: ['30s', '15s'] },
+    preliminary_analysis: { due: '24h' },
+    capa_plan: { due: '24h' },
+    reply: { due: '3d' },
+    potential_cause_report: { due: '48h' },
+  },
+};
+const complaint = (i: number) => ({
+  customerName: '苏州精密电子有限公司',
+  customerContact: '采购部 周先生 0512-6688 1234',
+  product: 'XC-200 连接器',
+  lot: `L20261120-${i}`,
+  quantity: 120,
+  channel: 'phone',
+  description: '客户反映端子镀层起泡，装配后接触不良，影响整机通电测试。',
+  category: 'quality',
+  severity: 'urgent',
+  origin: 'own_plant',
+  salesRepId: SALES.id,
+});
+
+// ── Small helpers ──────────────────────────────────────────────────────────────────
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Percentiles { n: number; p50: number; p95: number; p99: number; max: number; mean: number }
+function percentiles(samples: number[]): Percentiles {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => (s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] : NaN);
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return { n: s.length, p50: round(at(0.5)), p95: round(at(0.95)), p99: round(at(0.99)), max: round(s[s.length - 1] ?? NaN), mean: round(s.reduce((a, b) => a + b, 0) / (s.length || 1)) };
+}
+
+/** Run `fn` from `concurrency` loops until `until()` is true; returns the latencies (ms) of the successful calls. */
+async function closedLoop(concurrency: number, until: () => boolean, fn: (i: number) => Promise<boolean>): Promise<{ latencies: number[]; errors: number; seconds: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (!until()) {
+        const i = next++;
+        const t = performance.now();
+        let ok = false;
+        try {
+          ok = await fn(i);
+        } catch {
+          ok = false;
+        }
+        if (ok) latencies.push(performance.now() - t);
+        else errors++;
+      }
+    }),
+  );
+  return { latencies, errors, seconds: (performance.now() - t0) / 1000 };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+const uptime = () => execSync('uptime', { encoding: 'utf8' }).trim();
+
+// ── The stack ──────────────────────────────────────────────────────────────────────
+
+interface Received { at: number; caseNo: string; kind: string }
+
+interface Stack {
+  dataDir: string;
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  apiUrl: string;
+  reminderApiUrl: string;
+  worker: Service;
+  /** The child processes whose CPU time each phase reports. */
+  processes: Service[];
+  mails: Received[];
+  token: string;
+  reminderToken: string;
+  stop(): Promise<void>;
+}
+
+/** Loaded into the worker with NODE_OPTIONS=--require: answers {benchMemory} over the IPC channel. */
+const MEMORY_PROBE = `
+const v8 = require('node:v8');
+process.on('message', (m) => {
+  if (!m || !m.benchMemory) return;
+  if (m.gc && global.gc) global.gc();
+  const h = v8.getHeapStatistics();
+  process.send({ benchMemory: { ...process.memoryUsage(), heapLimit: h.heap_size_limit } });
+});
+`;
+
+async function startStack(): Promise<Stack> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qms-bench-'));
+  const logs = path.join(dataDir, 'logs');
+  fs.mkdirSync(logs, { recursive: true });
+  const services: Service[] = [];
+  const stopAll = async () => {
+    for (const s of [...services].reverse()) await s.stop().catch(() => undefined);
+  };
+  try {
+    // SMTP on loopback: the receipt time of each message, keyed by its X-QMS headers.
+    const mails: Received[] = [];
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, _session, cb) {
+        let head = '';
+        stream.on('data', (d: Buffer) => {
+          if (head.length < 64_000) head += d.toString('latin1');
+        });
+        stream.on('end', () => {
+          const at = Date.now();
+          const h = head.split(/\r?\n\r?\n/)[0];
+          mails.push({ at, caseNo: /^x-qms-case:\s*(.+)$/im.exec(h)?.[1].trim() ?? '', kind: /^x-qms-kind:\s*(.+)$/im.exec(h)?.[1].trim() ?? '' });
+          cb();
+        });
+      },
+    });
+    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+    const smtpPort = (smtp.server.address() as { port: number }).port;
+    services.push({ name: 'smtp', child: undefined as never, stop: () => new Promise<void>((r) => smtp.close(() => r())) });
+
+    const [pglitePort, temporalPort, apiPort, reminderApiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const databaseUrl = `postgresql://postgres:postgres@127.0.0.1:${pglitePort}/postgres?sslmode=disable`;
+    const cli = await ensureTemporalCli();
+    const [pglite, temporalServer] = await Promise.all([
+      startPglite({ dataDir: path.join(dataDir, 'pglite'), port: pglitePort, logFile: path.join(logs, 'pglite.log') }),
+      startTemporal({ binary: cli.path, port: temporalPort, dbFile: path.join(dataDir, 'temporal.db'), namespace: 'default', headless: true, logFile: path.join(logs, 'temporal.log') }),
+    ]);
+    services.push(pglite, temporalServer);
+
+    await migrate(databaseUrl);
+    const db = createPrisma(databaseUrl, 4);
+    await seed(db, readSeedFile(path.resolve('prisma/seed-data.json')), { adminPassword: PASSWORD });
+    await createAuth({ db }).setPassword(SALES.id, PASSWORD, false);
+    await ensurePolicy(db, REMINDER_POLICY, fastPolicy);
+
+    // Bundle the workflows here, as a second `npm start` finds them cached: webpack in the worker would inflate its RSS.
+    await cachedWorkflowBundle(path.join(dataDir, 'cache'));
+    const probe = path.join(dataDir, 'memory-probe.cjs');
+    fs.writeFileSync(probe, MEMORY_PROBE);
+    const taskQueue = 'complaints';
+    const env = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      LOG_LEVEL: 'warn',
+    };
+    const worker = await startNodeProcess('worker', path.join(__dirname, 'worker.ts'), { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}` }, path.join(logs, 'worker.log'));
+    services.push(worker);
+    const [api, reminderApi] = await Promise.all([
+      startNodeProcess('api', path.join(__dirname, 'api.ts'), { ...env, PORT: String(apiPort) }, path.join(logs, 'api.log')),
+      startNodeProcess('api-fast-policy', path.join(__dirname, 'api.ts'), { ...env, PORT: String(reminderApiPort), DEADLINE_POLICY_NAME: REMINDER_POLICY }, path.join(logs, 'api-fast-policy.log')),
+    ]);
+    services.push(api, reminderApi);
+
+    const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+    services.push({ name: 'client', child: undefined as never, stop: () => connection.close() });
+    services.push({ name: 'db', child: undefined as never, stop: () => db.$disconnect() });
+
+    const login = async (base: string) => {
+      const r = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: SALES.email, password: PASSWORD }) });
+      if (r.status !== 200) throw new Error(`sign-in failed: ${r.status} ${await r.text()}`);
+      return ((await r.json()) as { token: string }).token;
+    };
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const reminderApiUrl = `http://127.0.0.1:${reminderApiPort}`;
+    return {
+      dataDir,
+      db,
+      temporal: new Client({ connection, namespace: 'default' }),
+      taskQueue,
+      apiUrl,
+      reminderApiUrl,
+      worker,
+      processes: [pglite, temporalServer, worker, api, reminderApi],
+      mails,
+      token: await login(apiUrl),
+      reminderToken: await login(reminderApiUrl),
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw new Error(`stack did not start (logs in ${logs}): ${(err as Error).message}`);
+  }
+}
+
+async function postComplaint(base: string, token: string, i: number): Promise<{ status: number; caseNo?: string }> {
+  const r = await fetch(`${base}/api/complaints`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(complaint(i)),
+  });
+  const body = (await r.json()) as { caseNo?: string };
+  return { status: r.status, caseNo: body.caseNo };
+}
+
+async function workerMemory(stack: Stack): Promise<{ rssMB: number; heapUsedMB: number; heapTotalMB: number; externalMB: number; heapLimitMB: number }> {
+  const child = stack.worker.child;
+  const reply = new Promise<Record<string, number>>((resolve, reject) => {
+    const onMessage = (m: { benchMemory?: Record<string, number> }) => {
+      if (!m?.benchMemory) return;
+      child.off('message', onMessage);
+      resolve(m.benchMemory);
+    };
+    child.on('message', onMessage);
+    setTimeout(() => reject(new Error('the worker did not answer the memory probe')), 10_000).unref();
+  });
+  child.send({ benchMemory: true, gc: true });
+  const m = await reply;
+  const mb = (x: number) => Math.round((x / 1048576) * 10) / 10;
+  return { rssMB: mb(m.rss), heapUsedMB: mb(m.heapUsed), heapTotalMB: mb(m.heapTotal), externalMB: mb(m.external), heapLimitMB: mb(m.heapLimit) };
+}
+
+/** Waits until every case's workflow has filed its intake report (the worker's backlog is done). */
+async function waitForWorkerIdle(db: Db, timeoutMs: number): Promise<{ cases: number; seconds: number }> {
+  const t0 = Date.now();
+  for (;;) {
+    const [{ cases, docs }] = await db.$queryRaw<{ cases: number; docs: number }[]>`
+      SELECT (SELECT count(*)::int FROM complaint_case) AS cases,
+             (SELECT count(*)::int FROM case_document WHERE trigger = 'intake') AS docs`;
+    if (docs >= cases) return { cases, seconds: (Date.now() - t0) / 1000 };
+    if (Date.now() - t0 > timeoutMs) throw new Error(`worker still busy after ${timeoutMs / 1000} s: ${docs}/${cases} intake reports`);
+    await sleep(1000);
+  }
+}
+
+// ── 1. Intake ──────────────────────────────────────────────────────────────────────
+
+async function benchIntake(stack: Stack) {
+  const end = Date.now() + OPTS.intakeSeconds * 1000;
+  const caseNos: string[] = [];
+  const statuses: Record<number, number> = {};
+  const r = await closedLoop(OPTS.concurrency, () => Date.now() > end, async (i) => {
+    const res = await postComplaint(stack.apiUrl, stack.token, i);
+    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+    if (res.caseNo) caseNos.push(res.caseNo);
+    return res.status === 201;
+  });
+  const started = await stack.temporal.workflow.count(`WorkflowType = 'complaintCase'`).catch(() => ({ count: NaN }));
+  return {
+    concurrency: OPTS.concurrency,
+    seconds: r.seconds,
+    created: r.latencies.length,
+    errors: r.errors,
+    statuses,
+    perSecond: r.latencies.length / r.seconds,
+    latencyMs: percentiles(r.latencies),
+    workflowsStarted: started.count,
+    caseNos,
+  };
+}
+
+/** The same closed loop straight to Temporal: workflow.start of a type no worker polls (server cost only). */
+async function benchRawStart(stack: Stack) {
+  const end = Date.now() + OPTS.intakeSeconds * 1000;
+  const taskQueue = `bench-raw-${process.pid}`;
+  const r = await closedLoop(OPTS.concurrency, () => Date.now() > end, async (i) => {
+    await stack.temporal.workflow.start('benchNoop', { workflowId: `bench-raw-${i}`, taskQueue, args: [{ caseNo: `RAW-${i}` }] });
+    return true;
+  });
+  return { concurrency: OPTS.concurrency, seconds: r.seconds, started: r.latencies.length, errors: r.errors, perSecond: r.latencies.length / r.seconds, latencyMs: percentiles(r.latencies) };
+}
+
+// ── 2. Human step ──────────────────────────────────────────────────────────────────
+
+async function benchHumanStep(stack: Stack, caseNos: string[]) {
+  const cases = caseNos.slice(0, OPTS.stepCases);
+  const contact = async (caseNo: string) => {
+    const r = await fetch(`${stack.apiUrl}/api/complaints/${caseNo}/contact`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.token}` },
+      body: JSON.stringify({ method: 'phone', summary: '已与客户确认不良，约定取回样品。' }),
+    });
+    await r.arrayBuffer();
+    return r.status === 200;
+  };
+  // One person at a time (the latency a user sees), then 8 at once.
+  const half = Math.floor(cases.length / 2);
+  let i = 0;
+  const sequential = await closedLoop(1, () => i >= half, async () => contact(cases[i++]));
+  let j = half;
+  const concurrent = await closedLoop(8, () => j >= cases.length, async () => contact(cases[j++]));
+  return { sequential: { errors: sequential.errors, latencyMs: percentiles(sequential.latencies) }, concurrent8: { errors: concurrent.errors, latencyMs: percentiles(concurrent.latencies) } };
+}
+
+// ── 3. Reminder accuracy ───────────────────────────────────────────────────────────
+
+async function benchReminders(stack: Stack) {
+  const policy = policyDefinitionSchema.parse(fastPolicy);
+  const created: string[] = [];
+  // Spread over ~4 s, a few at once, as intake would.
+  for (let i = 0; i < OPTS.reminderCases; i += 4) {
+    const batch = await Promise.all(Array.from({ length: Math.min(4, OPTS.reminderCases - i) }, (_, k) => postComplaint(stack.reminderApiUrl, stack.reminderToken, 100_000 + i + k)));
+    for (const b of batch) if (b.caseNo) created.push(b.caseNo);
+    await sleep(400);
+  }
+  const rows = await stack.db.complaintCase.findMany({ where: { caseNo: { in: created } }, include: { clocks: true } });
+  const planned = new Map<string, number>(); // `${caseNo}|reminder:${index}` → planned ms
+  for (const c of rows) {
+    const clock = c.clocks.find((k) => k.clockId === 'first_contact')!;
+    const plan = computeClockPlan(policy, 'first_contact', c as unknown as CaseAttributes, clock.startedAt);
+    plan.reminders.forEach((r, index) => planned.set(`${c.caseNo}|reminder:${index}`, Date.parse(r.at)));
+  }
+  const lastPlanned = Math.max(...planned.values());
+  while (Date.now() < lastPlanned + 15_000 && stack.mails.filter((m) => planned.has(`${m.caseNo}|${m.kind}`)).length < planned.size) await sleep(500);
+
+  const smtpDelays: number[] = [];
+  for (const m of stack.mails) {
+    const p = planned.get(`${m.caseNo}|${m.kind}`);
+    if (p !== undefined) smtpDelays.push(m.at - p);
+  }
+  const sent = await stack.db.mailMessage.findMany({ where: { kind: 'reminder', case: { caseNo: { in: created } } }, select: { sentAt: true, idempotencyKey: true, case: { select: { caseNo: true } } } });
+  const dbDelays: number[] = [];
+  for (const m of sent) {
+    // key: `${caseNo}:${clockId}:reminder:${lead}@${dueAt}:${recipient}`
+    const lead = /:reminder:([^@]+)@/.exec(m.idempotencyKey)?.[1];
+    const index = fastPolicy.clocks.first_contact.reminders.indexOf(lead ?? '');
+    const p = planned.get(`${m.case!.caseNo}|reminder:${index}`);
+    if (p !== undefined && m.sentAt) dbDelays.push(m.sentAt.getTime() - p);
+  }
+  const within1s = smtpDelays.filter((d) => d <= 1000).length;
+  return {
+    cases: created.length,
+    planned: planned.size,
+    received: smtpDelays.length,
+    missing: planned.size - smtpDelays.length,
+    within1s,
+    smtpDelayMs: percentiles(smtpDelays),
+    sentAtDelayMs: percentiles(dbDelays),
+  };
+}
+
+// ── 4. Open cases and the worker's memory ──────────────────────────────────────────
+
+async function benchOpenCases(stack: Stack) {
+  const before = await workerMemory(stack);
+  const existing = await stack.db.complaintCase.count({ where: { status: 'open' } });
+  const toCreate = Math.max(0, OPTS.openCases - existing);
+  const t0 = Date.now();
+  const stopAt = t0 + OPTS.openMaxMinutes * 60_000;
+  let i = 0;
+  let created = 0;
+  const statuses: Record<number, number> = {};
+  // The worker's memory as cases accumulate (every 1000 created), to see where it levels off.
+  const curve: { cases: number; seconds: number; rssMB: number; heapUsedMB: number }[] = [];
+  let sampling = false;
+  const r = await closedLoop(OPTS.concurrency, () => i >= toCreate || Date.now() > stopAt, async () => {
+    const k = i++;
+    const res = await postComplaint(stack.apiUrl, stack.token, 200_000 + k);
+    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+    if (res.status === 201 && ++created % 1000 === 0 && !sampling) {
+      sampling = true;
+      const m = await workerMemory(stack);
+      curve.push({ cases: existing + created, seconds: Math.round((Date.now() - t0) / 1000), rssMB: m.rssMB, heapUsedMB: m.heapUsedMB });
+      process.stdout.write(`  … ${existing + created} cases, worker RSS ${m.rssMB} MB (${uptime()})\n`);
+      sampling = false;
+    }
+    return res.status === 201;
+  });
+  const createSeconds = (Date.now() - t0) / 1000;
+  const drained = await waitForWorkerIdle(stack.db, 30 * 60_000);
+  await sleep(10_000); // idle: nothing but pending timers
+  const open = await stack.db.complaintCase.count({ where: { status: 'open' } });
+  const running = await stack.temporal.workflow.count(`WorkflowType = 'complaintCase' AND ExecutionStatus = 'Running'`);
+  const after = await workerMemory(stack);
+  return {
+    openCases: open,
+    runningWorkflows: running.count,
+    created: r.latencies.length,
+    errors: r.errors,
+    statuses,
+    createSeconds,
+    curve,
+    createPerSecond: r.latencies.length / createSeconds,
+    backlogDrainSeconds: drained.seconds,
+    maxCachedWorkflows: loadConfig().env.WORKER_MAX_CACHED_WORKFLOWS ?? 'SDK default',
+    workerBefore: before,
+    workerAfter: after,
+  };
+}
+
+// ── Report ─────────────────────────────────────────────────────────────────────────
+
+function table(results: Record<string, any>): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const rows: [string, string, string, string][] = [];
+  const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  const { intake, raw, step, reminders, open } = results;
+  if (intake) {
+    rows.push(['intake: POST /api/complaints', `${f(intake.perSecond)} cases/s (${intake.created} in ${f(intake.seconds)} s, c=${intake.concurrency}, ${intake.errors} errors)`, '≥ 100 cases/s', verdict(intake.perSecond >= 100)]);
+    rows.push(['  latency p50 / p95 / p99', `${f(intake.latencyMs.p50)} / ${f(intake.latencyMs.p95)} / ${f(intake.latencyMs.p99)} ms`, '', '']);
+    rows.push(['  end to end (intake reports filed)', `${f(intake.endToEndPerSecond)} cases/s (worker done ${f(intake.workerDrainSeconds)} s after the last POST)`, '', '']);
+  }
+  if (raw) {
+    rows.push(['raw client.workflow.start', `${f(raw.perSecond)} starts/s (c=${raw.concurrency}, ${raw.errors} errors)`, 'reference', '']);
+    rows.push(['  latency p50 / p95 / p99', `${f(raw.latencyMs.p50)} / ${f(raw.latencyMs.p95)} / ${f(raw.latencyMs.p99)} ms`, '', '']);
+  }
+  if (step) {
+    rows.push(['human step: POST …/contact, 1 at a time', `p50 ${f(step.sequential.latencyMs.p50)} / p95 ${f(step.sequential.latencyMs.p95)} ms (n=${step.sequential.latencyMs.n}, ${step.sequential.errors} errors)`, 'p95 ≤ 50 ms', verdict(step.sequential.latencyMs.p95 <= 50)]);
+    rows.push(['  8 at once', `p50 ${f(step.concurrent8.latencyMs.p50)} / p95 ${f(step.concurrent8.latencyMs.p95)} ms (n=${step.concurrent8.latencyMs.n}, ${step.concurrent8.errors} errors)`, '', '']);
+  }
+  if (reminders) {
+    rows.push(['reminder: planned → SMTP received', `p50 ${f(reminders.smtpDelayMs.p50, 0)} / p95 ${f(reminders.smtpDelayMs.p95, 0)} / max ${f(reminders.smtpDelayMs.max, 0)} ms (${reminders.received}/${reminders.planned} received)`, '≤ 1 s', verdict(reminders.missing === 0 && reminders.smtpDelayMs.max <= 1000)]);
+    rows.push(['  planned → mail_message.sent_at', `p50 ${f(reminders.sentAtDelayMs.p50, 0)} / p95 ${f(reminders.sentAtDelayMs.p95, 0)} / max ${f(reminders.sentAtDelayMs.max, 0)} ms`, '', '']);
+  }
+  if (open) {
+    rows.push([`worker RSS, ${open.openCases} open cases idle`, `${f(open.workerAfter.rssMB)} MB (heap used ${f(open.workerAfter.heapUsedMB)} MB; before ${f(open.workerBefore.rssMB)} MB)`, '≤ 350 MB', verdict(open.workerAfter.rssMB <= 350)]);
+    rows.push(['  maxCachedWorkflows', String(open.maxCachedWorkflows), '', '']);
+    rows.push(['  creating them', `${f(open.createPerSecond)} cases/s, worker backlog drained ${f(open.backlogDrainSeconds)} s later`, '', '']);
+  }
+  const w = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => `${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2].padEnd(w[2])}  ${r[3]}`).join('\n');
+}
+
+async function main(): Promise<void> {
+  const load = { before: uptime(), after: '' };
+  console.log(`load before: ${load.before}`);
+  const stack = await startStack();
+  console.log(`stack up in ${stack.dataDir}`);
+  const results: Record<string, unknown> = {};
+  const run = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    if (OPTS.skip.has(name)) return undefined;
+    console.log(`▶ ${name} (${uptime()})`);
+    const cpu0 = stack.processes.map((p) => cpuSeconds(p.child.pid));
+    const t0 = performance.now();
+    const r = await fn();
+    const wall = (performance.now() - t0) / 1000;
+    // Where the time went: cores used by each process during the phase (1.0 = one core busy).
+    const coresUsed = Object.fromEntries(stack.processes.map((p, k) => [p.name, Math.round(((cpuSeconds(p.child.pid) - cpu0[k]) / wall) * 100) / 100]));
+    results[name] = { ...(r as object), coresUsed, load: uptime() };
+    console.log(`  cores used: ${JSON.stringify(coresUsed)}`);
+    return r;
+  };
+  try {
+    const intake = await run('intake', () => benchIntake(stack));
+    // Each phase starts on an idle worker: the intake's cases first file their reports.
+    const idle = () => waitForWorkerIdle(stack.db, 15 * 60_000);
+    const drained = await idle();
+    if (results.intake) {
+      // End to end: every case's workflow has also filed its intake report (an activity of the worker).
+      const r = results.intake as { created: number; seconds: number; workerDrainSeconds?: number; endToEndPerSecond?: number };
+      r.workerDrainSeconds = drained.seconds;
+      r.endToEndPerSecond = r.created / (r.seconds + drained.seconds);
+    }
+    await run('raw', () => benchRawStart(stack));
+    let stepCases = intake?.caseNos ?? [];
+    if (!OPTS.skip.has('step') && stepCases.length < OPTS.stepCases) {
+      // Intake skipped (or too short): create the cases the step phase needs, untimed.
+      let k = 0;
+      const more: string[] = [];
+      await closedLoop(8, () => k >= OPTS.stepCases - stepCases.length, async () => {
+        const r = await postComplaint(stack.apiUrl, stack.token, 300_000 + k++);
+        if (r.caseNo) more.push(r.caseNo);
+        return r.status === 201;
+      });
+      stepCases = [...stepCases, ...more];
+    }
+    await idle();
+    await run('step', () => benchHumanStep(stack, stepCases));
+    await idle();
+    await run('reminders', () => benchReminders(stack));
+    await run('open', () => benchOpenCases(stack));
+  } finally {
+    load.after = uptime();
+    await stack.stop();
+  }
+  if (results.intake) delete (results.intake as { caseNos?: string[] }).caseNos;
+  console.log(`load after: ${load.after}\n`);
+  console.log(table(results));
+  const out = path.join('bench-results', `cases-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), machine: { cpus: os.cpus().length, memMB: Math.round(os.totalmem() / 1048576), node: process.version }, options: { ...OPTS, skip: [...OPTS.skip] }, load, results }, null, 2));
+  console.log(`\n${out}`);
+  fs.rmSync(stack.dataDir, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
