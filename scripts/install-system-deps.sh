@@ -17,3 +17,9 @@ if ! command -v chromium >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# A CJK font, so that the browser test's screenshots show Chinese text.
+if ! fc-list 2>/dev/null | grep -qi 'cjk\|wqy\|hans'; then
+  echo "== apt-get install fonts-noto-cjk"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null
+fi

@@ -293,6 +293,19 @@ test('own-plant complaint through the pages, by sales, QA, the departments and t
   expect((policy.definition as { calendar: { holidays: string[] } }).calendar.holidays).toEqual(['2027-01-01', '2027-02-16']);
   await shot(qam, '09-admin');
 
+  // ---- the QA manager dismisses the second complaint as a duplicate (signed): the rule's message first, then closed
+  await qam.goto(`${stack.baseUrl}/cases/${again.body.caseNo}`);
+  await qam.click('section:has(#sec-dis) summary');
+  await qam.selectOption('#f-dis-reason', 'duplicate');
+  await qam.fill('#f-dis-explanation', '同一批次同一现象，已在前案处理');
+  await qam.fill('#f-dis-password', TEST_PASSWORD);
+  await qam.click('form[action$="/dismissal"] button[type=submit]');
+  await exp(qam.locator('#f-dis-duplicateOf-err')).toContainText('is required for a duplicate');
+  await qam.fill('#f-dis-duplicateOf', caseNo);
+  await qam.fill('#f-dis-password', TEST_PASSWORD);
+  await Promise.all([qam.waitForURL(/done=dismissal/), qam.click('form[action$="/dismissal"] button[type=submit]')]);
+  await exp(qam.locator('.facts')).toContainText('重复');
+
   // ---- the auditor reads the timeline (read-only) and cannot record anything
   const auditor = await as('p-audit-he');
   await auditor.goto(`${stack.baseUrl}/audit`);

@@ -154,6 +154,8 @@ const D: Record<string, [string, string]> = {
   closed: ['closed', '已结案'],
   interrupted: ['interrupted', '已中断'],
   all_cases: ['All cases', '全部案件'],
+  rpr: ['Recurrence Prevention Report', '预防再发处理报告'],
+  dismissal: ['Decide not to investigate (unfounded / withdrawn / duplicate)', '不予调查（不成立 / 撤回 / 重复）'],
 };
 
 const ENUMS: Record<string, [string, string]> = {
@@ -176,6 +178,13 @@ const ENUMS: Record<string, [string, string]> = {
   countermeasure: ['Countermeasure', '对策实施'],
   compensation_approval: ['Compensation approval', '理赔核准'],
   satisfaction_followup: ['Satisfaction follow-up', '满意度跟进'],
+  rpr_proposal: ['proposal', '提案'],
+  rpr_approval: ['approval', '核准'],
+  rpr_implementation: ['implementation', '实施'],
+  rpr_effect: ['effect', '效果'],
+  rpr_verification: ['verification', '验证'],
+  rpr_closed: ['closed', '已结案'],
+  rpr_cancelled: ['cancelled', '取消'],
   // roles
   sales: ['Sales', '营业'],
   qa_engineer: ['QA engineer', '品保工程师'],
@@ -295,6 +304,10 @@ const FIELDS: Record<string, [string, string]> = {
   'consent.method': ['How they agreed', '同意方式'],
   consent: ["Customer's consent", '客户同意'],
   implementedAt: ['Implemented at', '实施时间'],
+  problem: ['Problem', '问题'],
+  measures: ['Measures', '对策'],
+  explanation: ['Explanation', '说明'],
+  duplicateOf: ['Duplicate of (case number)', '重复的案件编号'],
   effect: ['Effect', '效果'],
   id: ['Person id', '人员编号'],
   name: ['Name', '姓名'],

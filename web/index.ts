@@ -115,7 +115,7 @@ export function webRoutes(deps: WebDeps): Router {
   const kit: WebKit = {
     ...deps,
     policyName: deps.policyName ?? 'default',
-    steps: createStepService({ temporal: deps.temporal, cases: deps.cases, auth }),
+    steps: createStepService({ db, temporal: deps.temporal, cases: deps.cases, auth }),
     form,
     handle,
     requireRoles,

@@ -93,7 +93,7 @@ ${flash}
 <h1>${title}</h1>
 ${body}
 </main>
-<footer class="foot">${t('time_zone_note')} ${ctx?.tz ?? ''}${raw(me ? ' · <a href="/password">' : '')}${me ? t('change_password') : ''}${raw(me ? '</a>' : '')}</footer>
+${ctx ? html`<footer class="foot">${t('time_zone_note')} ${ctx.tz} · <a href="/password">${t('change_password')}</a></footer>` : ''}
 </body>
 </html>`.value;
 }

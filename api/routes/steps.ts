@@ -10,10 +10,7 @@ import { z } from 'zod';
 import type { Db } from '../../prisma/client';
 import {
   decideCompensationUpdate,
-  dismissCaseUpdate,
   requestCompensationUpdate,
-  rprStateQuery,
-  rprStepUpdate,
 } from '../../workflows/messages';
 import {
   HUMAN_STEPS,
@@ -32,7 +29,7 @@ import {
   type RprStep,
 } from '../../workflows/steps';
 import type { Auth } from '../auth';
-import { HttpError, invalidField, notFound } from '../errors';
+import { invalidField } from '../errors';
 import { CASE_WORKER_ROLES, actorOf } from '../roles';
 import { signAs } from '../signatures';
 import type { RouteRegistry } from '../registry';
@@ -57,7 +54,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
   const refused = { 400: err, 403: err, 404: err, 409: err, 422: err };
 
   const actor = (req: import('express').Request) => actorOf(db, req);
-  const steps = createStepService({ temporal, cases, auth });
+  const steps = createStepService({ db, temporal, cases, auth });
   const handleOf = steps.handleOf;
 
   for (const step of HUMAN_STEPS) {
@@ -170,16 +167,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       roles: ['qa_manager'],
       responses: { 200: { description: 'The closed case state' }, 401: err, ...refused },
     },
-    async ({ params, body, req }) => {
-      const { password: pw, ...rest } = body;
-      if (rest.duplicateOf && !(await db.complaintCase.findUnique({ where: { caseNo: rest.duplicateOf }, select: { id: true } }))) {
-        throw invalidField('duplicateOf', `no case ${rest.duplicateOf}`);
-      }
-      const handle = await handleOf(params.caseNo);
-      const who = await actor(req);
-      const signature = await signAs(auth, who, pw, `不予调查（${rest.reason}）/ decided not to investigate (${rest.reason})`, { caseNo: params.caseNo, action: 'dismissal', data: rest });
-      return handle.executeUpdate(dismissCaseUpdate, { args: [{ actor: who, signature, ...rest }] });
-    },
+    async ({ params, body, req }) => steps.dismiss(params.caseNo, await actor(req), body),
   );
 
   const refParams = caseNoParam.extend({ ref: z.string().regex(/^(R\d+-)?[CPM]\d+$/, 'must look like P1, C2 or R2-P1') });
@@ -215,14 +203,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
     async ({ params, body, req }) => steps.recordImplementation(params.caseNo, params.ref, await actor(req), body),
   );
 
-  const rprHandle = async (caseNo: string) => {
-    const c = await cases.get(caseNo);
-    const h = temporal.workflow.getHandle(`${c.workflowId}:rpr`);
-    const state = await h.query(rprStateQuery).catch(() => {
-      throw new HttpError(404, 'not_found', `${caseNo} has no Recurrence Prevention Report (the QA manager raises one for a serious case)`);
-    });
-    return { h, state };
-  };
+  const rprHandle = steps.rprHandle;
 
   registry.add(
     router,
@@ -250,15 +231,8 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
         roles: RPR_STEP_ROLES[step],
         responses: { 200: { description: 'The report state after the step' }, 401: err, ...refused },
       },
-      async ({ params, body, req }) => {
-        const { h } = await rprHandle(params.caseNo);
-        const who = await actor(req);
-        const meaning = SIGNED_RPR_STEPS[step];
-        const signature = meaning
-          ? await signAs(auth, who, (body as { password?: string }).password, meaning(body.data as Record<string, unknown>), { caseNo: params.caseNo, action: `rpr_${step}`, data: body.data })
-          : undefined;
-        return h.executeUpdate(rprStepUpdate, { args: [{ step, actor: who, data: body.data, lateReason: body.lateReason, signature }] });
-      },
+      async ({ params, body, req }) =>
+        steps.rprStep(params.caseNo, step, await actor(req), body as { data: unknown; lateReason?: string; password?: string }),
     );
   }
 

@@ -4,21 +4,23 @@
  * validator decides (409 wrong step, 403 wrong role, 422 with the field) for both.
  */
 import type { Client } from '@temporalio/client';
-import { completeStepUpdate, countermeasureStateQuery, extendDeadlineUpdate, recordImplementationUpdate } from '../../workflows/messages';
-import { SIGNED_STEPS, type ExtendDeadlineData, type HumanStep, type ImplementationData } from '../../workflows/steps';
+import { completeStepUpdate, countermeasureStateQuery, dismissCaseUpdate, extendDeadlineUpdate, recordImplementationUpdate, rprStateQuery, rprStepUpdate } from '../../workflows/messages';
+import { SIGNED_RPR_STEPS, SIGNED_STEPS, type DismissData, type ExtendDeadlineData, type HumanStep, type ImplementationData, type RprStep } from '../../workflows/steps';
 import type { Actor } from '../../workflows/types';
 import type { Auth } from '../auth';
-import { HttpError, notFound } from '../errors';
+import { HttpError, invalidField, notFound } from '../errors';
 import { signAs } from '../signatures';
 import type { CaseService } from './cases';
+import type { Db } from '../../prisma/client';
 
 export interface StepServiceDeps {
+  db: Db;
   temporal: Client;
   cases: CaseService;
   auth: Auth;
 }
 
-export function createStepService({ temporal, cases, auth }: StepServiceDeps) {
+export function createStepService({ db, temporal, cases, auth }: StepServiceDeps) {
   /** The case's workflow, for a change: a closed case answers 409 (its workflow has completed). */
   const handleOf = async (caseNo: string) => {
     const c = await cases.get(caseNo);
@@ -26,8 +28,40 @@ export function createStepService({ temporal, cases, auth }: StepServiceDeps) {
     return temporal.workflow.getHandle(c.workflowId);
   };
 
+  /** The Recurrence Prevention Report (child workflow) of a serious case, with its live state; 404 when there is none. */
+  const rprHandle = async (caseNo: string) => {
+    const c = await cases.get(caseNo);
+    const h = temporal.workflow.getHandle(`${c.workflowId}:rpr`);
+    const state = await h.query(rprStateQuery).catch(() => {
+      throw new HttpError(404, 'not_found', `${caseNo} has no Recurrence Prevention Report (the QA manager raises one for a serious case)`);
+    });
+    return { h, state };
+  };
+
   return {
     handleOf,
+    rprHandle,
+
+    /** A step of the Recurrence Prevention Report (signed steps verify the re-entered password first). */
+    async rprStep(caseNo: string, step: RprStep, who: Actor, body: { data: unknown; lateReason?: string; password?: string }) {
+      const { h } = await rprHandle(caseNo);
+      const meaning = SIGNED_RPR_STEPS[step];
+      const signature = meaning
+        ? await signAs(auth, who, body.password, meaning(body.data as Record<string, unknown>), { caseNo, action: `rpr_${step}`, data: body.data })
+        : undefined;
+      return h.executeUpdate(rprStepUpdate, { args: [{ step, actor: who, data: body.data, lateReason: body.lateReason, signature }] });
+    },
+
+    /** The QA manager's signed decision not to investigate (the case closes, nothing is deleted). */
+    async dismiss(caseNo: string, who: Actor, body: DismissData & { password?: string }) {
+      const { password: pw, ...rest } = body;
+      if (rest.duplicateOf && !(await db.complaintCase.findUnique({ where: { caseNo: rest.duplicateOf }, select: { id: true } }))) {
+        throw invalidField('duplicateOf', `no case ${rest.duplicateOf}`);
+      }
+      const handle = await handleOf(caseNo);
+      const signature = await signAs(auth, who, pw, `不予调查（${rest.reason}）/ decided not to investigate (${rest.reason})`, { caseNo, action: 'dismissal', data: rest });
+      return handle.executeUpdate(dismissCaseUpdate, { args: [{ actor: who, signature, ...rest }] });
+    },
 
     /** Complete the case's current step (signed steps verify the re-entered password first). */
     async completeStep(caseNo: string, step: HumanStep, who: Actor, body: { data: unknown; lateReason?: string; password?: string }) {

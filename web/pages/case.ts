@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { fromUpdateFailure, HttpError } from '../../api/errors';
 import { CASE_WORKER_ROLES } from '../../api/roles';
 import { caseNoParam } from '../../api/schemas';
-import { SIGNED_STEPS, STEP_ROLES, extendDeadlineSchema, implementationSchema, stepSchemas, type HumanStep } from '../../workflows/steps';
+import { HUMAN_STEPS, RPR_STEP_ROLES, SIGNED_RPR_STEPS, SIGNED_STEPS, STEP_ROLES, dismissSchema, extendDeadlineSchema, rprStepSchemas, type RprStep, implementationSchema, stepSchemas, type HumanStep } from '../../workflows/steps';
 import type { Actor, Extension, PersonRole } from '../../workflows/types';
 import { message, orphanErrors, readForm, renderField, renderObjectFields, zodErrors, type FieldErrors, type FormCtx, type FormValues } from '../forms';
 import { attr, html, raw, type SafeHtml } from '../html';
@@ -28,6 +28,8 @@ interface PageState {
   step?: FormState;
   ext?: FormState;
   impl?: FormState & { ref: string };
+  rpr?: FormState;
+  dismiss?: FormState;
   flash?: string;
 }
 
@@ -73,6 +75,13 @@ function valueHtml(v: unknown, t: T, tz: string, depts: Map<string, string>, key
   }
   return html`${String(v)}`;
 }
+
+function passwordField(t: T, id: string, s: FormState | undefined): SafeHtml {
+  const e = s?.errors.password;
+  return html`<div class="field${e ? ' has-err' : ''}"><label for="${id}">${t.field('password')}</label><small class="hint">${t('signed_step')}</small><input type="password" id="${id}" name="password" autocomplete="current-password" required${e ? raw(` aria-invalid="true" aria-describedby="${id}-err"`) : ''}>${e ? html`<p class="err" id="${id}-err">${e}</p>` : ''}</div>`;
+}
+
+const generalError = (s: FormState | undefined) => (s?.general ? html`<p class="flash flash-error" role="alert">${s.general}</p>` : '');
 
 export function casePages(router: Router, kit: WebKit): void {
   const { db } = kit;
@@ -211,8 +220,39 @@ ${renderObjectFields(extendDeadlineSchema, [], fc, ['clockId'])}
 <div><button type="submit">${t('save')}</button></div></form></details></section>`;
     }
 
+    // ---- Recurrence Prevention Report (serious cases) — live state from its workflow
+    const rprState = d.rpr ? await kit.steps.rprHandle(c.caseNo).then((r) => r.state).catch(() => null) : null;
+    let rprSection: SafeHtml = raw('');
+    if (d.rpr) {
+      const step = rprState?.step ?? d.rpr.step;
+      const s = state.rpr;
+      const mine = step in rprStepSchemas && RPR_STEP_ROLES[step as RprStep].includes(me.role as never);
+      const form = mine
+        ? html`<form method="post" action="${base}/rpr/${step}" class="card stack" novalidate id="rpr-form">${generalError(s)}
+${renderField(rprStepSchemas[step as RprStep], [], { ...formCtx(s), idPrefix: 'rpr-' })}
+${SIGNED_RPR_STEPS[step as RprStep] ? passwordField(t, 'f-rpr-password', s) : ''}
+<div><button type="submit">${t('record')}: ${t('rpr')} · ${t.enum('rpr_' + step)}</button></div></form>`
+        : '';
+      rprSection = html`<section aria-labelledby="sec-rpr"><h2 id="sec-rpr">${t('rpr')} · ${t.enum('rpr_' + step)}</h2>
+${rprState && Object.keys(rprState.data).length ? html`<div class="card">${valueHtml(rprState.data, t, tz, depts)}</div>` : ''}${form}</section>`;
+    }
+
+    // ---- dismissal (QA manager, signed)
+    let dismissal: SafeHtml = raw('');
+    if (open && me.role === 'qa_manager') {
+      const s = state.dismiss;
+      dismissal = html`<section aria-labelledby="sec-dis"><details class="card"${attr('open', !!s)}><summary><h2 id="sec-dis" style="display:inline">${t('dismissal')}</h2></summary>
+<form method="post" action="${base}/dismissal" class="stack" novalidate>${generalError(s)}
+${renderObjectFields(dismissSchema, [], { ...formCtx(s), idPrefix: 'dis-' })}
+${passwordField(t, 'f-dis-password', s)}
+<div><button type="submit" class="danger">${t('dismissal')}</button></div></form></details></section>`;
+    }
+
     // ---- recorded data
-    const recorded = Object.entries(d.data ?? {}).filter(([, v]) => v);
+    const order = (k: string) => (HUMAN_STEPS.indexOf(k as HumanStep) + 100) % 100;
+    const recorded = Object.entries(d.data ?? {})
+      .filter(([, v]) => v)
+      .sort(([a], [b]) => order(a) - order(b));
     const record = recorded.length
       ? html`<section aria-labelledby="sec-rec"><h2 id="sec-rec">${t('record_data')}</h2><div class="grid">${recorded.map(
           ([step, v]) => html`<div class="card"><h3>${t.enum(step)}</h3>${valueHtml(v, t, tz, depts)}</div>`,
@@ -264,10 +304,12 @@ ${s.countermeasures.length ? html`<p><strong>${t('countermeasures')}:</strong></
 
     const flash = state.flash ?? (req.query.created ? `${t('case_created')} ${c.caseNo}` : req.query.done ? t('saved') : undefined);
     const body = html`${header}
-<section aria-labelledby="sec-step-h"><h2 id="sec-step-h">${t('your_step')}: ${t.enum(c.step)}</h2>${stepSection}</section>
+<section aria-labelledby="sec-step-h"><h2 id="sec-step-h">${open ? html`${t('your_step')}: ${t.enum(c.step)}` : t('case_closed')}</h2>${open ? stepSection : ''}</section>
 ${clocks}
 ${countermeasures}
+${rprSection}
 ${extension}
+${dismissal}
 ${record}
 ${timeline}
 ${documents}
@@ -356,4 +398,53 @@ ${similarSection}`;
     }),
   );
 
+
+  router.post(
+    '/cases/:caseNo/rpr/:step',
+    kit.form,
+    kit.handle(async (req, res, ctx) => {
+      const caseNo = String(req.params.caseNo);
+      const step = String(req.params.step);
+      if (!(step in rprStepSchemas)) throw new HttpError(404, 'not_found', `No step ${step}`);
+      kit.requireRoles(ctx, RPR_STEP_ROLES[step as RprStep]);
+      const schema = rprStepSchemas[step as RprStep] as z.ZodType;
+      const body = (req.body ?? {}) as FormValues;
+      const { data, values } = readForm(schema, body, ctx.tz);
+      const parsed = schema.safeParse(data);
+      const errors: FieldErrors = parsed.success ? {} : zodErrors(parsed.error, ctx.t);
+      const password = typeof body.password === 'string' && body.password ? body.password : undefined;
+      if (SIGNED_RPR_STEPS[step as RprStep] && !password) errors.password = message('is required', ctx.t);
+      if (Object.keys(errors).length) return render(req, res, ctx, caseNo, { rpr: { values, errors } }, 422);
+      try {
+        await kit.steps.rprStep(caseNo, step as RprStep, actorFrom(ctx), { data: parsed.data, password });
+      } catch (err) {
+        const r = refusal(err, ctx.t);
+        return render(req, res, ctx, caseNo, { rpr: { ...r.state, values } }, r.status);
+      }
+      res.redirect(303, `/cases/${encodeURIComponent(caseNo)}?done=rpr#sec-rpr`);
+    }),
+  );
+
+  router.post(
+    '/cases/:caseNo/dismissal',
+    kit.form,
+    kit.handle(async (req, res, ctx) => {
+      kit.requireRoles(ctx, ['qa_manager']);
+      const caseNo = String(req.params.caseNo);
+      const body = (req.body ?? {}) as FormValues;
+      const { data, values } = readForm(dismissSchema, body, ctx.tz);
+      const parsed = dismissSchema.safeParse(data);
+      const errors: FieldErrors = parsed.success ? {} : zodErrors(parsed.error, ctx.t);
+      const password = typeof body.password === 'string' && body.password ? body.password : undefined;
+      if (!password) errors.password = message('is required', ctx.t);
+      if (!parsed.success || Object.keys(errors).length) return render(req, res, ctx, caseNo, { dismiss: { values, errors } }, 422);
+      try {
+        await kit.steps.dismiss(caseNo, actorFrom(ctx), { ...parsed.data, password });
+      } catch (err) {
+        const r = refusal(err, ctx.t);
+        return render(req, res, ctx, caseNo, { dismiss: { ...r.state, values } }, r.status);
+      }
+      res.redirect(303, `/cases/${encodeURIComponent(caseNo)}?done=dismissal`);
+    }),
+  );
 }
