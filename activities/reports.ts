@@ -12,6 +12,7 @@ import { canonicalJson, sha256 } from './hash';
 import type { createMailDelivery } from './mail/delivery';
 import { messageIdFromKey } from './mail/transport';
 import { renderMail } from '../templates/mail/layout';
+import { xlsx } from '../templates/xlsx';
 import type { CaseSnapshot } from './store';
 
 export interface RegisterRow {
@@ -89,23 +90,31 @@ export async function registerRows(db: Db, from: Date, to: Date): Promise<Regist
   });
 }
 
+const REGISTER_HEADER = ['case_no', 'received_at', 'customer', 'product', 'phenomenon', 'category', 'severity', 'origin', 'responsible_department', 'status', 'resolution', 'closed_at', 'reply_due', 'reply_outcome', 'missed_clocks', 'late_reasons'];
+
+/** The register as a table: the header, then one row per case (shared by CSV and XLSX). */
+export function registerTable(rows: RegisterRow[]): (string | null)[][] {
+  return [
+    REGISTER_HEADER,
+    ...rows.map((r) => {
+      const reply = r.clocks.find((k) => k.id === 'reply');
+      const missed = r.clocks.filter((k) => k.outcome === 'missed');
+      return [
+        r.caseNo, r.receivedAt, r.customerName, r.product, r.phenomenon, r.category, r.severity, r.origin, r.responsibleDepartmentId,
+        r.status, r.resolution, r.closedAt, reply?.dueAt ?? null, reply?.outcome ?? (reply ? 'open' : ''), missed.map((k) => k.id).join(' '),
+        missed.map((k) => `${k.id}: ${k.lateReason ?? ''}`).join(' | '),
+      ];
+    }),
+  ];
+}
+
 /** RFC 4180 CSV with a UTF-8 BOM (Excel opens Chinese text correctly). */
 export function registerCsv(rows: RegisterRow[]): string {
-  const header = ['case_no', 'received_at', 'customer', 'product', 'phenomenon', 'category', 'severity', 'origin', 'responsible_department', 'status', 'resolution', 'closed_at', 'reply_due', 'reply_outcome', 'missed_clocks', 'late_reasons'];
   const q = (v: unknown) => {
     const s = v === null || v === undefined ? '' : String(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const lines = rows.map((r) => {
-    const reply = r.clocks.find((k) => k.id === 'reply');
-    const missed = r.clocks.filter((k) => k.outcome === 'missed');
-    return [
-      r.caseNo, r.receivedAt, r.customerName, r.product, r.phenomenon, r.category, r.severity, r.origin, r.responsibleDepartmentId,
-      r.status, r.resolution, r.closedAt, reply?.dueAt, reply?.outcome ?? (reply ? 'open' : ''), missed.map((k) => k.id).join(' '),
-      missed.map((k) => `${k.id}: ${k.lateReason ?? ''}`).join(' | '),
-    ].map(q).join(',');
-  });
-  return '\ufeff' + [header.join(','), ...lines].join('\r\n') + '\r\n';
+  return '\ufeff' + registerTable(rows).map((row) => row.map(q).join(',')).join('\r\n') + '\r\n';
 }
 
 /** [start, end) of a month "YYYY-MM" in the company's time zone. */
@@ -182,11 +191,12 @@ export async function monthlyStats(db: Db, month: string, timeZone: string): Pro
 
 // ── Filing and the monthly activities ───────────────────────────────────────────────────
 
-export type PeriodKind = 'register_pdf' | 'register_csv' | 'monthly_review';
+export type PeriodKind = 'register_pdf' | 'register_csv' | 'register_xlsx' | 'monthly_review';
 
 const PERIOD_FORMS: Record<PeriodKind, { docNo: string; stem: string; ext: string; mime: string }> = {
   register_pdf: { docNo: 'QR-7-06', stem: 'market-quality-register', ext: 'pdf', mime: 'application/pdf' },
   register_csv: { docNo: 'QR-7-06', stem: 'market-quality-register', ext: 'csv', mime: 'text/csv; charset=utf-8' },
+  register_xlsx: { docNo: 'QR-7-06', stem: 'market-quality-register', ext: 'xlsx', mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
   monthly_review: { docNo: 'QR-7-07', stem: 'monthly-quality-review', ext: 'pdf', mime: 'application/pdf' },
 };
 
@@ -234,7 +244,8 @@ export async function fileRegister(deps: ReportDeps, period: string, from: Date,
   const rows = await registerRows(deps.db, from, to);
   const pdf = await filePeriodReport(deps, 'register_pdf', period, trigger, rows, (meta) => renderRegister(meta, rows));
   const csv = await filePeriodReport(deps, 'register_csv', period, trigger, rows, async () => registerCsv(rows));
-  return { rows: rows.length, pdf, csv };
+  const sheet = await filePeriodReport(deps, 'register_xlsx', period, trigger, rows, async (meta) => xlsx(`register ${period}`, registerTable(rows), new Date(meta.issuedAt)));
+  return { rows: rows.length, pdf, csv, xlsx: sheet };
 }
 
 export function createReportActivities(deps: ReportDeps & { mail: ReturnType<typeof createMailDelivery>; mailDomain: string }) {

@@ -64,6 +64,14 @@ test('register, monthly statistics and review, the monthly workflow and its mail
   for (const no of cases) expect(text).toContain(no);
   expect(text).toContain('"宁波""海天"",机电"');
   expect(text).toContain('"Acme, Inc."');
+  // XLSX: a valid ZIP (every CRC checked) with the rows in the worksheet.
+  const sheet = await stack.api('GET', `/api/reports/register?from=${today}&to=${today}&format=xlsx`);
+  expect(sheet.headers.get('content-type')).toContain('spreadsheetml');
+  const xlsxFile = `/tmp/${uid('register')}.xlsx`;
+  require('node:fs').writeFileSync(xlsxFile, sheet.body);
+  const sheetXml = execFileSync('python3', ['-c', "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; assert '[Content_Types].xml' in z.namelist(); sys.stdout.write(z.read('xl/worksheets/sheet1.xml').decode())", xlsxFile]).toString();
+  for (const no of cases) expect(sheetXml).toContain(`<t xml:space="preserve">${no}</t>`);
+  expect(sheetXml).toContain('宁波&quot;海天&quot;,机电');
   const pdf = await stack.api('GET', `/api/reports/register?from=${today}&to=${today}`);
   expect(pdf.headers.get('content-type')).toContain('application/pdf');
   const tmp = `/tmp/${uid('register')}.pdf`;

@@ -43,10 +43,10 @@ export function reportRoutes(registry: RouteRegistry, deps: ReportRouteDeps): Ro
     {
       method: 'get',
       path: '/api/reports/register',
-      summary: 'The Market Quality Abnormality Register (市场品质异常管理表) of the cases received in a date range, as PDF or CSV',
+      summary: 'The Market Quality Abnormality Register (市场品质异常管理表) of the cases received in a date range, as PDF, CSV or XLSX',
       tags: ['reports'],
       roles: REPORT_ROLES,
-      query: z.object({ from: day, to: day.describe('inclusive'), format: z.enum(['pdf', 'csv']).default('pdf') }),
+      query: z.object({ from: day, to: day.describe('inclusive'), format: z.enum(['pdf', 'csv', 'xlsx']).default('pdf') }),
       responses: { 200: { description: 'The filed register', contentType: 'application/pdf' }, 400: err },
     },
     async ({ query, res }) => {
@@ -54,7 +54,7 @@ export function reportRoutes(registry: RouteRegistry, deps: ReportRouteDeps): Ro
       const end = DateTime.fromISO(query.to, { zone: deps.timeZone }).startOf('day').plus({ days: 1 }).toJSDate();
       if (end <= start) throw new HttpError(400, 'invalid_request', 'to: must not be before from', [{ field: 'to', reason: 'must not be before from' }]);
       const r = await fileRegister(reportDeps, `${query.from}..${query.to}`, start, end, 'download');
-      const filed = await db.periodReport.findUniqueOrThrow({ where: { id: query.format === 'pdf' ? r.pdf.id : r.csv.id } });
+      const filed = await db.periodReport.findUniqueOrThrow({ where: { id: { pdf: r.pdf.id, csv: r.csv.id, xlsx: r.xlsx.id }[query.format] } });
       send(res, filed);
     },
   );
