@@ -36,6 +36,8 @@ export interface AppDeps {
   /** Served at /outbox when mail goes to .eml files instead of SMTP. */
   outboxDir?: string;
   temporalUiUrl?: string;
+  /** RECORD_RETENTION_YEARS (default 10). */
+  retentionYears?: number;
   /** The company on filed reports (COMPANY_NAME / COMPANY_NAME_EN). */
   company?: { name: string; nameEn: string };
   /** Deadline policy for new cases (default: "default"). */
@@ -51,7 +53,7 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   app.use(express.json({ limit: '1mb' }));
 
   const registry = new RouteRegistry();
-  const cases = createCaseService({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, timeZone: deps.timeZone, policyName: deps.policyName ?? 'default' });
+  const cases = createCaseService({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, timeZone: deps.timeZone, policyName: deps.policyName ?? 'default', retentionYears: deps.retentionYears });
 
   const auth = createAuth({ db: deps.db, sessionTtlMs: deps.sessionTtlMs });
   const authenticated = auth.authenticate();

@@ -91,6 +91,7 @@ export const caseView = z.object({
   resolution: z.string().nullable(),
   duplicateOf: z.string().nullable(),
   closedAt: z.string().nullable(),
+  retainUntil: z.string().nullable().describe('Closure + RECORD_RETENTION_YEARS: records are kept at least until then'),
   clocks: z.array(clockView),
   record: z.record(z.string(), z.unknown()).describe('What the steps recorded (analysis, countermeasures, reply …)'),
   createdAt: z.string(),

@@ -28,6 +28,7 @@ export async function startApi(config: Config, opts: { temporalUiUrl?: string } 
     outboxDir: config.env.SMTP_URL ? undefined : config.outboxDir,
     temporalUiUrl: opts.temporalUiUrl,
     sessionTtlMs: config.env.SESSION_TTL_HOURS * 3600_000,
+    retentionYears: config.env.RECORD_RETENTION_YEARS,
     policyName: config.env.DEADLINE_POLICY_NAME,
   });
   const server = http.createServer(app);

@@ -68,6 +68,9 @@ const envSchema = z.object({
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(10).optional(),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
+  // Records of a closed case are kept at least this long (never less than the legal minimum below).
+  RECORD_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(10),
+  RECORD_RETENTION_MIN_YEARS: z.coerce.number().int().min(1).max(100).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -99,6 +102,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
+  if (env.RECORD_RETENTION_YEARS < env.RECORD_RETENTION_MIN_YEARS) {
+    throw new Error(`Invalid configuration:\n  RECORD_RETENTION_YEARS: must be at least RECORD_RETENTION_MIN_YEARS (${env.RECORD_RETENTION_MIN_YEARS}), the legal minimum`);
+  }
   const dataDir = path.resolve(env.DATA_DIR);
   const tlsFiles = env.TEMPORAL_TLS_CERT || env.TEMPORAL_TLS_KEY || env.TEMPORAL_TLS_CA;
   return {

@@ -126,6 +126,8 @@ test('own-plant case from receipt to closure through the API, by the people of e
   }, 15_000, 'closed case mirrored');
   expect(view.resolution).toBe('resolved');
   expect(view.closedAt).toBeTruthy();
+  // Kept at least RECORD_RETENTION_YEARS (10) after closure.
+  expect(DateTime.fromISO(view.retainUntil).diff(DateTime.fromISO(view.closedAt), 'years').years).toBe(10);
   const byId = Object.fromEntries(view.clocks.map((c: { id: string; outcome: string }) => [c.id, c.outcome]));
   expect(byId).toMatchObject({
     first_contact: 'met',

@@ -24,6 +24,8 @@ export interface CaseServiceDeps {
   timeZone: string;
   /** Name of the deadline policy new cases take (its latest version). */
   policyName: string;
+  /** Records of a closed case are kept at least this many years after closure (RECORD_RETENTION_YEARS). */
+  retentionYears?: number;
 }
 
 export const workflowIdFor = (caseNo: string) => `complaint-${caseNo}`;
@@ -100,6 +102,8 @@ export function createCaseService(deps: CaseServiceDeps) {
       resolution: c.resolution,
       duplicateOf: c.duplicateOf,
       closedAt: c.closedAt?.toISOString() ?? null,
+      // Nothing of a case is ever deleted by the product; this is the earliest a records manager may dispose of it.
+      retainUntil: c.closedAt ? DateTime.fromJSDate(c.closedAt).plus({ years: deps.retentionYears ?? 10 }).toJSDate().toISOString() : null,
       clocks: c.clocks.map((k) => ({
         id: k.clockId,
         clock: k.clock,
