@@ -95,6 +95,8 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
   let progressed = 0;
   let stepSeq = 0;
   let dismissal: { actor: Actor; data: DismissData; signature: Signature } | null = null;
+  /** Set once the closed case is mirrored in the database: an update that closed it answers after that. */
+  let closedRecorded = false;
   const children: Promise<void>[] = [];
 
   const snapshot = () => ({
@@ -194,7 +196,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     async (req) => {
       const mine = ++submitted;
       pending = { req, data: stepSchemas[req.step].parse(req.data), at: now() };
-      await condition(() => progressed >= mine || state.status === 'closed');
+      await condition(() => progressed >= mine || closedRecorded);
       return state;
     },
     {
@@ -307,7 +309,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     async (req) => {
       const { actor, signature, ...rest } = req;
       dismissal = { actor, data: dismissSchema.parse(rest), signature: signature! };
-      await condition(() => state.status === 'closed');
+      await condition(() => closedRecorded);
       return state;
     },
     {
@@ -551,6 +553,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
   state.status = 'closed';
   await Promise.all(children);
   await enterStep('closed');
+  closedRecorded = true;
   await clocks.settled();
   await reissue('closed');
   if (input.category === 'environmental') await documents.issueDocument({ caseId, kind: 'communication_form', trigger: 'closed' });
