@@ -142,6 +142,17 @@ test('own-plant complaint through the pages, by sales, QA, the departments and t
   await Promise.all([linked.waitForURL(`**/cases/${caseNo}#first_contact`), linked.click('button[type=submit]')]);
   await exp(linked.locator('tr#first_contact')).toHaveClass(/target/);
 
+  // ---- the customer agrees to a later first contact: the extension is recorded on the clock
+  await sales.click('section:has(#sec-ext) summary');
+  await sales.selectOption('#f-ext-clockId', 'first_contact');
+  await sales.fill('[name=newDueAt]', inDaysLocal(1));
+  await sales.fill('[name=reason]', '客户周工出差，约定明天联络');
+  await sales.fill('[name="consent.by"]', '周工');
+  await sales.fill('[name="consent.at"]', inDaysLocal(0));
+  await sales.selectOption('[name="consent.method"]', 'phone');
+  await Promise.all([sales.waitForURL(/done=extension/), sales.click('form[action$="/extensions"] button[type=submit]')]);
+  await exp(sales.locator('tr#first_contact')).toContainText('客户周工出差');
+
   // ---- first contact and the sample (sales)
   await sales.selectOption('[name=method]', 'phone');
   await sales.fill('[name=summary]', '已与周工确认触点粘连，安排寄回 5 只样品');

@@ -325,7 +325,7 @@ ${similarSection}`;
 
   router.post(
     '/cases/:caseNo/steps/:step',
-    kit.form,
+    ...kit.form,
     kit.handle(async (req, res, ctx) => {
       const caseNo = String(req.params.caseNo);
       const step = String(req.params.step);
@@ -354,7 +354,7 @@ ${similarSection}`;
 
   router.post(
     '/cases/:caseNo/extensions',
-    kit.form,
+    ...kit.form,
     kit.handle(async (req, res, ctx) => {
       kit.requireRoles(ctx, CASE_WORKER_ROLES);
       const caseNo = String(req.params.caseNo);
@@ -375,7 +375,7 @@ ${similarSection}`;
 
   router.post(
     '/cases/:caseNo/countermeasures/:ref',
-    kit.form,
+    ...kit.form,
     kit.handle(async (req, res, ctx) => {
       const caseNo = String(req.params.caseNo);
       const ref = String(req.params.ref);
@@ -401,7 +401,7 @@ ${similarSection}`;
 
   router.post(
     '/cases/:caseNo/rpr/:step',
-    kit.form,
+    ...kit.form,
     kit.handle(async (req, res, ctx) => {
       const caseNo = String(req.params.caseNo);
       const step = String(req.params.step);
@@ -427,7 +427,7 @@ ${similarSection}`;
 
   router.post(
     '/cases/:caseNo/dismissal',
-    kit.form,
+    ...kit.form,
     kit.handle(async (req, res, ctx) => {
       kit.requireRoles(ctx, ['qa_manager']);
       const caseNo = String(req.params.caseNo);
