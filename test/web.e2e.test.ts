@@ -336,4 +336,7 @@ test('own-plant complaint through the pages, by sales, QA, the departments and t
   await shot(phone, '12-phone-case');
   const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
   expect(overflow).toBeLessThanOrEqual(1);
+  await Promise.all([phone.waitForURL('**/signin'), phone.click('form[action="/signout"] button')]);
+  await phone.goto(`${stack.baseUrl}/work`);
+  expect(new URL(phone.url()).pathname).toBe('/signin');
 }, 300_000);

@@ -91,7 +91,13 @@ export function webRoutes(deps: WebDeps): Router {
     try {
       const s = await signedIn(req);
       if (!s) {
-        res.redirect(303, `/signin?next=${encodeURIComponent(req.originalUrl)}`);
+        // A form posted after the session ended: back to the page it came from, not to the POST target.
+        let back = req.originalUrl;
+        if (req.method !== 'GET') {
+          const ref = req.get('referer');
+          back = ref && ref.startsWith(`${req.protocol}://${req.get('host')}/`) ? ref.slice(`${req.protocol}://${req.get('host')}`.length) : '/work';
+        }
+        res.redirect(303, `/signin?next=${encodeURIComponent(safeNext(back))}`);
         return;
       }
       if (s.mustChange && req.path !== '/password') {
