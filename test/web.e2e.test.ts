@@ -97,8 +97,34 @@ const inDaysLocal = (d: number) => {
 
 test('own-plant complaint through the pages, by sales, QA, the departments and the QA manager; auditor reads the timeline', async () => {
   // ---- sales files the complaint
+  // Two earlier complaints whose first contact is due soon / already overdue (colours on My work).
+  const salesApi = await stack.as('p-sales-li');
+  const earlier = async (hoursAgo: number, customerName: string) => {
+    const r = await salesApi('POST', '/api/complaints', {
+      customerName, product: 'PX-7 继电器', channel: 'phone', category: 'quality', severity: 'normal', origin: 'own_plant',
+      salesRepId: 'p-sales-li', description: '继电器偶发不吸合', receivedAt: new Date(Date.now() - hoursAgo * 3600_000).toISOString(),
+    });
+    expect(r.status).toBe(201);
+    return r.body.caseNo as string;
+  };
+  await earlier(11, '杭州启明科技');
+  const late = await earlier(13, '南京远航设备');
+
   const sales = await as('p-sales-li');
+  await exp(sales.locator('main .due-overdue')).toBeVisible();
+  await exp(sales.locator('main .due-soon')).toBeVisible();
   await shot(sales, '01-my-work-sales');
+
+  // The overdue first contact needs a late reason: the workflow's message lands next to that field.
+  await sales.goto(`${stack.baseUrl}/cases/${late}`);
+  await sales.selectOption('[name=method]', 'phone');
+  await sales.fill('[name=summary]', '已联络客户');
+  await sales.click('#step-form button[type=submit]');
+  await exp(sales.locator('#f-lateReason-err')).toContainText('is required');
+  await sales.fill('#f-lateReason', '值班人员漏接邮件');
+  await recordStep(sales);
+  await exp(sales.locator('tr#first_contact')).toContainText('值班人员漏接邮件');
+  await sales.goto(`${stack.baseUrl}/work`);
   await sales.click('nav >> text=登记抱怨');
   await sales.waitForURL('**/cases/new');
   // Nothing filled in: the schema's messages next to the fields, nothing recorded.

@@ -135,7 +135,7 @@ const D: Record<string, [string, string]> = {
   rate: ['Rate', '达标率'],
   total: ['Total', '合计'],
   period: ['Received between', '受理期间'],
-  countdown_overdue: ['overdue by', '已逾期'],
+  countdown_overdue: ['late by', '逾期'],
   consent_by: ['Customer person who agreed', '同意的客户人员'],
   consent_at: ['When they agreed', '同意时间'],
   consent_method: ['How', '方式'],
