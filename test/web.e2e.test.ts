@@ -254,6 +254,19 @@ test('own-plant complaint through the pages, by sales, QA, the departments and t
   await eng.fill('#f-M1-effect', '规范已修订发布');
   await Promise.all([eng.waitForURL(/done=/), eng.click('form[action$="/countermeasures/M1"] button[type=submit]')]);
 
+  // ---- compensation: sales records the claim, the QA manager (the authority matrix's approver up to 10 000 CNY) approves it, signed
+  await sales.goto(`${stack.baseUrl}/cases/${caseNo}`);
+  await sales.click('section:has(#sec-comp) summary');
+  await sales.fill('#f-comp-amount', '800');
+  await sales.selectOption('#f-comp-responsibleDepartmentId', 'dept-mfg');
+  await sales.fill('#f-comp-reason', '客户返工工时补偿');
+  await Promise.all([sales.waitForURL(/done=compensation/), sales.click('form[action$="/compensation"] button[type=submit]')]);
+  await qam.goto(`${stack.baseUrl}/cases/${caseNo}`);
+  await qam.selectOption('#f-cd-decision', 'approved');
+  await qam.fill('#f-cd-password', TEST_PASSWORD);
+  await Promise.all([qam.waitForURL(/done=compensation/), qam.click('form[action$="/compensation/decision"] button[type=submit]')]);
+  await exp(qam.locator('section:has(#sec-comp)')).toContainText('核准');
+
   // ---- reply (sales, signed), effect confirmation
   await sales.goto(`${stack.baseUrl}/cases/${caseNo}`);
   await sales.selectOption('[name=method]', 'email');
