@@ -97,8 +97,34 @@ const inDaysLocal = (d: number) => {
 
 test('own-plant complaint through the pages, by sales, QA, the departments and the QA manager; auditor reads the timeline', async () => {
   // ---- sales files the complaint
+  // Two earlier complaints whose first contact is due soon / already overdue (colours on My work).
+  const salesApi = await stack.as('p-sales-li');
+  const earlier = async (hoursAgo: number, customerName: string) => {
+    const r = await salesApi('POST', '/api/complaints', {
+      customerName, product: 'PX-7 继电器', channel: 'phone', category: 'quality', severity: 'normal', origin: 'own_plant',
+      salesRepId: 'p-sales-li', description: '继电器偶发不吸合', receivedAt: new Date(Date.now() - hoursAgo * 3600_000).toISOString(),
+    });
+    expect(r.status).toBe(201);
+    return r.body.caseNo as string;
+  };
+  await earlier(11, '杭州启明科技');
+  const late = await earlier(13, '南京远航设备');
+
   const sales = await as('p-sales-li');
+  await exp(sales.locator('main .due-overdue')).toBeVisible();
+  await exp(sales.locator('main .due-soon')).toBeVisible();
   await shot(sales, '01-my-work-sales');
+
+  // The overdue first contact needs a late reason: the workflow's message lands next to that field.
+  await sales.goto(`${stack.baseUrl}/cases/${late}`);
+  await sales.selectOption('[name=method]', 'phone');
+  await sales.fill('[name=summary]', '已联络客户');
+  await sales.click('#step-form button[type=submit]');
+  await exp(sales.locator('#f-lateReason-err')).toContainText('is required');
+  await sales.fill('#f-lateReason', '值班人员漏接邮件');
+  await recordStep(sales);
+  await exp(sales.locator('tr#first_contact')).toContainText('值班人员漏接邮件');
+  await sales.goto(`${stack.baseUrl}/work`);
   await sales.click('nav >> text=登记抱怨');
   await sales.waitForURL('**/cases/new');
   // Nothing filled in: the schema's messages next to the fields, nothing recorded.
@@ -141,6 +167,17 @@ test('own-plant complaint through the pages, by sales, QA, the departments and t
   await linked.fill('#password', TEST_PASSWORD);
   await Promise.all([linked.waitForURL(`**/cases/${caseNo}#first_contact`), linked.click('button[type=submit]')]);
   await exp(linked.locator('tr#first_contact')).toHaveClass(/target/);
+
+  // ---- the customer agrees to a later first contact: the extension is recorded on the clock
+  await sales.click('section:has(#sec-ext) summary');
+  await sales.selectOption('#f-ext-clockId', 'first_contact');
+  await sales.fill('[name=newDueAt]', inDaysLocal(1));
+  await sales.fill('[name=reason]', '客户周工出差，约定明天联络');
+  await sales.fill('[name="consent.by"]', '周工');
+  await sales.fill('[name="consent.at"]', inDaysLocal(0));
+  await sales.selectOption('[name="consent.method"]', 'phone');
+  await Promise.all([sales.waitForURL(/done=extension/), sales.click('form[action$="/extensions"] button[type=submit]')]);
+  await exp(sales.locator('tr#first_contact')).toContainText('客户周工出差');
 
   // ---- first contact and the sample (sales)
   await sales.selectOption('[name=method]', 'phone');
@@ -216,6 +253,19 @@ test('own-plant complaint through the pages, by sales, QA, the departments and t
   await eng.click('form[action$="/countermeasures/M1"] >> xpath=.. >> summary');
   await eng.fill('#f-M1-effect', '规范已修订发布');
   await Promise.all([eng.waitForURL(/done=/), eng.click('form[action$="/countermeasures/M1"] button[type=submit]')]);
+
+  // ---- compensation: sales records the claim, the QA manager (the authority matrix's approver up to 10 000 CNY) approves it, signed
+  await sales.goto(`${stack.baseUrl}/cases/${caseNo}`);
+  await sales.click('section:has(#sec-comp) summary');
+  await sales.fill('#f-comp-amount', '800');
+  await sales.selectOption('#f-comp-responsibleDepartmentId', 'dept-mfg');
+  await sales.fill('#f-comp-reason', '客户返工工时补偿');
+  await Promise.all([sales.waitForURL(/done=compensation/), sales.click('form[action$="/compensation"] button[type=submit]')]);
+  await qam.goto(`${stack.baseUrl}/cases/${caseNo}`);
+  await qam.selectOption('#f-cd-decision', 'approved');
+  await qam.fill('#f-cd-password', TEST_PASSWORD);
+  await Promise.all([qam.waitForURL(/done=compensation/), qam.click('form[action$="/compensation/decision"] button[type=submit]')]);
+  await exp(qam.locator('section:has(#sec-comp)')).toContainText('核准');
 
   // ---- reply (sales, signed), effect confirmation
   await sales.goto(`${stack.baseUrl}/cases/${caseNo}`);
@@ -325,4 +375,7 @@ test('own-plant complaint through the pages, by sales, QA, the departments and t
   await shot(phone, '12-phone-case');
   const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
   expect(overflow).toBeLessThanOrEqual(1);
+  await Promise.all([phone.waitForURL('**/signin'), phone.click('form[action="/signout"] button')]);
+  await phone.goto(`${stack.baseUrl}/work`);
+  expect(new URL(phone.url()).pathname).toBe('/signin');
 }, 300_000);

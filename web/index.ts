@@ -39,8 +39,8 @@ export interface WebDeps {
 export interface WebKit extends WebDeps {
   steps: StepService;
   policyName: string;
-  /** Urlencoded form bodies (web forms only; the API takes JSON). */
-  form: express.RequestHandler;
+  /** Urlencoded form bodies (web forms only; the API takes JSON), same-site posts only. */
+  form: express.RequestHandler[];
   /** A page handler: signed-in person required (redirect to sign-in otherwise). */
   handle: (fn: (req: Request, res: Response, ctx: Ctx) => Promise<void> | void) => express.RequestHandler;
   /** 403 page unless the signed-in person has one of the roles. */
@@ -65,7 +65,10 @@ export function safeNext(next: unknown): string {
 export function webRoutes(deps: WebDeps): Router {
   const router = Router();
   const { db, auth } = deps;
-  const form = express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 });
+  // Forms post with the SameSite=Lax session cookie; a cross-site post is refused outright as well.
+  const sameSite: express.RequestHandler = (req, _res, next) =>
+    next(req.get('sec-fetch-site') === 'cross-site' ? new HttpError(403, 'forbidden', 'Cross-site form posts are refused') : undefined);
+  const form = [sameSite, express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 })];
 
   const tOf = (req: Request, locale?: string | null) => translator(langOf(req.headers.cookie, locale));
 
@@ -88,7 +91,13 @@ export function webRoutes(deps: WebDeps): Router {
     try {
       const s = await signedIn(req);
       if (!s) {
-        res.redirect(303, `/signin?next=${encodeURIComponent(req.originalUrl)}`);
+        // A form posted after the session ended: back to the page it came from, not to the POST target.
+        let back = req.originalUrl;
+        if (req.method !== 'GET') {
+          const ref = req.get('referer');
+          back = ref && ref.startsWith(`${req.protocol}://${req.get('host')}/`) ? ref.slice(`${req.protocol}://${req.get('host')}`.length) : '/work';
+        }
+        res.redirect(303, `/signin?next=${encodeURIComponent(safeNext(back))}`);
         return;
       }
       if (s.mustChange && req.path !== '/password') {
@@ -122,8 +131,18 @@ export function webRoutes(deps: WebDeps): Router {
     tOf: (req) => tOf(req),
   };
 
+  // Pages: scripts and styles from this site only, no framing.
+  const pagePaths = /^\/(?:$|signin|signout|password|lang|work|cases|dashboard|audit|admin|static)(?:[/.?]|$)/;
+  router.use((req, res, next) => {
+    if (pagePaths.test(req.path)) {
+      res.set('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'");
+      res.set('X-Content-Type-Options', 'nosniff');
+      res.set('Referrer-Policy', 'same-origin');
+    }
+    next();
+  });
   router.use('/static', express.static(path.join(__dirname, 'static'), { maxAge: '1h', index: false }));
-  router.post('/lang', form, (req, res) => {
+  router.post('/lang', ...form, (req, res) => {
     const lang = req.body?.lang === 'en' ? 'en' : 'zh';
     res.cookie(LANG_COOKIE, lang, { sameSite: 'lax', path: '/', maxAge: 365 * 86_400_000 });
     res.redirect(303, safeNext(req.body?.next));

@@ -9,10 +9,6 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../prisma/client';
 import {
-  decideCompensationUpdate,
-  requestCompensationUpdate,
-} from '../../workflows/messages';
-import {
   HUMAN_STEPS,
   RPR_STEP_ROLES,
   STEP_ROLES,
@@ -29,9 +25,7 @@ import {
   type RprStep,
 } from '../../workflows/steps';
 import type { Auth } from '../auth';
-import { invalidField } from '../errors';
 import { CASE_WORKER_ROLES, actorOf } from '../roles';
-import { signAs } from '../signatures';
 import type { RouteRegistry } from '../registry';
 import { caseNoParam, errorResponse } from '../schemas';
 import type { CaseService } from '../services/cases';
@@ -55,7 +49,6 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
 
   const actor = (req: import('express').Request) => actorOf(db, req);
   const steps = createStepService({ db, temporal, cases, auth });
-  const handleOf = steps.handleOf;
 
   for (const step of HUMAN_STEPS) {
     registry.add(
@@ -123,13 +116,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       roles: ['sales', 'qa_manager'],
       responses: { 200: { description: 'The compensation with its required approver role' }, ...refused },
     },
-    async ({ params, body, req }) => {
-      const rest = body;
-      const dept = await db.department.findUnique({ where: { id: rest.responsibleDepartmentId } });
-      if (!dept) throw invalidField('responsibleDepartmentId', `no department "${rest.responsibleDepartmentId}"`);
-      const handle = await handleOf(params.caseNo);
-      return handle.executeUpdate(requestCompensationUpdate, { args: [{ actor: await actor(req), ...rest }] });
-    },
+    async ({ params, body, req }) => steps.requestCompensation(params.caseNo, await actor(req), body),
   );
 
   registry.add(
@@ -144,14 +131,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       roles: [...CASE_WORKER_ROLES, 'management_rep'],
       responses: { 200: { description: 'The decided compensation' }, 401: err, ...refused },
     },
-    async ({ params, body, req }) => {
-      const { password: pw, ...rest } = body;
-      const handle = await handleOf(params.caseNo);
-      const who = await actor(req);
-      const meaning = rest.decision === 'approved' ? '核准理赔 / approved the compensation' : '驳回理赔 / rejected the compensation';
-      const signature = await signAs(auth, who, pw, meaning, { caseNo: params.caseNo, action: 'compensation_decision', data: rest });
-      return handle.executeUpdate(decideCompensationUpdate, { args: [{ actor: who, signature, ...rest }] });
-    },
+    async ({ params, body, req }) => steps.decideCompensation(params.caseNo, await actor(req), body),
   );
 
   registry.add(

@@ -4,8 +4,8 @@
  * validator decides (409 wrong step, 403 wrong role, 422 with the field) for both.
  */
 import type { Client } from '@temporalio/client';
-import { completeStepUpdate, countermeasureStateQuery, dismissCaseUpdate, extendDeadlineUpdate, recordImplementationUpdate, rprStateQuery, rprStepUpdate } from '../../workflows/messages';
-import { SIGNED_RPR_STEPS, SIGNED_STEPS, type DismissData, type ExtendDeadlineData, type HumanStep, type ImplementationData, type RprStep } from '../../workflows/steps';
+import { completeStepUpdate, countermeasureStateQuery, decideCompensationUpdate, dismissCaseUpdate, requestCompensationUpdate, extendDeadlineUpdate, recordImplementationUpdate, rprStateQuery, rprStepUpdate } from '../../workflows/messages';
+import { SIGNED_RPR_STEPS, SIGNED_STEPS, type CompensationData, type CompensationDecisionData, type DismissData, type ExtendDeadlineData, type HumanStep, type ImplementationData, type RprStep } from '../../workflows/steps';
 import type { Actor } from '../../workflows/types';
 import type { Auth } from '../auth';
 import { HttpError, invalidField, notFound } from '../errors';
@@ -50,6 +50,23 @@ export function createStepService({ db, temporal, cases, auth }: StepServiceDeps
         ? await signAs(auth, who, body.password, meaning(body.data as Record<string, unknown>), { caseNo, action: `rpr_${step}`, data: body.data })
         : undefined;
       return h.executeUpdate(rprStepUpdate, { args: [{ step, actor: who, data: body.data, lateReason: body.lateReason, signature }] });
+    },
+
+    /** A compensation claim (理赔); the policy's authority matrix names the approver role. */
+    async requestCompensation(caseNo: string, who: Actor, body: CompensationData) {
+      const dept = await db.department.findUnique({ where: { id: body.responsibleDepartmentId } });
+      if (!dept) throw invalidField('responsibleDepartmentId', `no department "${body.responsibleDepartmentId}"`);
+      const handle = await handleOf(caseNo);
+      return handle.executeUpdate(requestCompensationUpdate, { args: [{ actor: who, ...body }] });
+    },
+
+    /** The signed approval or rejection of the compensation (the workflow checks the approver role). */
+    async decideCompensation(caseNo: string, who: Actor, body: CompensationDecisionData & { password?: string }) {
+      const { password: pw, ...rest } = body;
+      const handle = await handleOf(caseNo);
+      const meaning = rest.decision === 'approved' ? '核准理赔 / approved the compensation' : '驳回理赔 / rejected the compensation';
+      const signature = await signAs(auth, who, pw, meaning, { caseNo, action: 'compensation_decision', data: rest });
+      return handle.executeUpdate(decideCompensationUpdate, { args: [{ actor: who, signature, ...rest }] });
     },
 
     /** The QA manager's signed decision not to investigate (the case closes, nothing is deleted). */

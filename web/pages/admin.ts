@@ -114,7 +114,7 @@ ${calendarForm}</section>`;
 
   router.post(
     '/admin/people',
-    kit.form,
+    ...kit.form,
     kit.handle(async (req, res, ctx) => {
       kit.requireRoles(ctx, ADMIN_ROLES);
       const body = (req.body ?? {}) as FormValues;
@@ -133,7 +133,7 @@ ${calendarForm}</section>`;
 
   router.post(
     '/admin/people/:id/active',
-    kit.form,
+    ...kit.form,
     kit.handle(async (req, res, ctx) => {
       kit.requireRoles(ctx, ADMIN_ROLES);
       const id = String(req.params.id);
@@ -146,7 +146,7 @@ ${calendarForm}</section>`;
 
   router.post(
     '/admin/people/:id/account',
-    kit.form,
+    ...kit.form,
     kit.handle(async (req, res, ctx) => {
       kit.requireRoles(ctx, ADMIN_ROLES);
       const p = await db.person.findUnique({ where: { id: String(req.params.id) } });
@@ -160,7 +160,7 @@ ${calendarForm}</section>`;
 
   router.post(
     '/admin/calendar',
-    kit.form,
+    ...kit.form,
     kit.handle(async (req, res, ctx) => {
       kit.requireRoles(ctx, POLICY_ROLES);
       const b = (req.body ?? {}) as Record<string, unknown>;

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { fromUpdateFailure, HttpError } from '../../api/errors';
 import { CASE_WORKER_ROLES } from '../../api/roles';
 import { caseNoParam } from '../../api/schemas';
-import { HUMAN_STEPS, RPR_STEP_ROLES, SIGNED_RPR_STEPS, SIGNED_STEPS, STEP_ROLES, dismissSchema, extendDeadlineSchema, rprStepSchemas, type RprStep, implementationSchema, stepSchemas, type HumanStep } from '../../workflows/steps';
+import { HUMAN_STEPS, RPR_STEP_ROLES, compensationDecisionSchema, compensationSchema, SIGNED_RPR_STEPS, SIGNED_STEPS, STEP_ROLES, dismissSchema, extendDeadlineSchema, rprStepSchemas, type RprStep, implementationSchema, stepSchemas, type HumanStep } from '../../workflows/steps';
 import type { Actor, Extension, PersonRole } from '../../workflows/types';
 import { message, orphanErrors, readForm, renderField, renderObjectFields, zodErrors, type FieldErrors, type FormCtx, type FormValues } from '../forms';
 import { attr, html, raw, type SafeHtml } from '../html';
@@ -30,6 +30,8 @@ interface PageState {
   impl?: FormState & { ref: string };
   rpr?: FormState;
   dismiss?: FormState;
+  comp?: FormState;
+  compDecision?: FormState;
   flash?: string;
 }
 
@@ -237,6 +239,27 @@ ${SIGNED_RPR_STEPS[step as RprStep] ? passwordField(t, 'f-rpr-password', s) : ''
 ${rprState && Object.keys(rprState.data).length ? html`<div class="card">${valueHtml(rprState.data, t, tz, depts)}</div>` : ''}${form}</section>`;
     }
 
+    // ---- compensation (理赔): the claim, and the decision by the role the authority matrix names
+    const comp = (d.compensation ?? null) as (Record<string, unknown> & { requiredRole?: string; decision?: string }) | null;
+    let compensation: SafeHtml = raw('');
+    if (comp || (open && ['sales', 'qa_manager'].includes(me.role))) {
+      const s = state.comp;
+      const sd = state.compDecision;
+      const decide = open && comp && !comp.decision && comp.requiredRole === me.role;
+      compensation = html`<section aria-labelledby="sec-comp"><details class="card"${attr('open', !!(s || sd || comp))}><summary><h2 id="sec-comp" style="display:inline">${t('compensation')}</h2></summary>
+${comp ? valueHtml(comp, t, tz, depts) : ''}
+${decide
+  ? html`<form method="post" action="${base}/compensation/decision" class="stack" novalidate>${generalError(sd)}
+${renderObjectFields(compensationDecisionSchema, [], { ...formCtx(sd), idPrefix: 'cd-' })}${passwordField(t, 'f-cd-password', sd)}
+<div><button type="submit">${t('save')}</button></div></form>`
+  : ''}
+${!comp && open
+  ? html`<form method="post" action="${base}/compensation" class="stack" novalidate>${generalError(s)}
+${renderObjectFields(compensationSchema, [], { ...formCtx(s ?? { values: { currency: 'CNY' }, errors: {} }), idPrefix: 'comp-' })}
+<div><button type="submit">${t('save')}</button></div></form>`
+  : ''}</details></section>`;
+    }
+
     // ---- dismissal (QA manager, signed)
     let dismissal: SafeHtml = raw('');
     if (open && me.role === 'qa_manager') {
@@ -309,6 +332,7 @@ ${clocks}
 ${countermeasures}
 ${rprSection}
 ${extension}
+${compensation}
 ${dismissal}
 ${record}
 ${timeline}
@@ -325,7 +349,7 @@ ${similarSection}`;
 
   router.post(
     '/cases/:caseNo/steps/:step',
-    kit.form,
+    ...kit.form,
     kit.handle(async (req, res, ctx) => {
       const caseNo = String(req.params.caseNo);
       const step = String(req.params.step);
@@ -354,7 +378,7 @@ ${similarSection}`;
 
   router.post(
     '/cases/:caseNo/extensions',
-    kit.form,
+    ...kit.form,
     kit.handle(async (req, res, ctx) => {
       kit.requireRoles(ctx, CASE_WORKER_ROLES);
       const caseNo = String(req.params.caseNo);
@@ -375,7 +399,7 @@ ${similarSection}`;
 
   router.post(
     '/cases/:caseNo/countermeasures/:ref',
-    kit.form,
+    ...kit.form,
     kit.handle(async (req, res, ctx) => {
       const caseNo = String(req.params.caseNo);
       const ref = String(req.params.ref);
@@ -401,7 +425,7 @@ ${similarSection}`;
 
   router.post(
     '/cases/:caseNo/rpr/:step',
-    kit.form,
+    ...kit.form,
     kit.handle(async (req, res, ctx) => {
       const caseNo = String(req.params.caseNo);
       const step = String(req.params.step);
@@ -427,7 +451,7 @@ ${similarSection}`;
 
   router.post(
     '/cases/:caseNo/dismissal',
-    kit.form,
+    ...kit.form,
     kit.handle(async (req, res, ctx) => {
       kit.requireRoles(ctx, ['qa_manager']);
       const caseNo = String(req.params.caseNo);
@@ -445,6 +469,48 @@ ${similarSection}`;
         return render(req, res, ctx, caseNo, { dismiss: { ...r.state, values } }, r.status);
       }
       res.redirect(303, `/cases/${encodeURIComponent(caseNo)}?done=dismissal`);
+    }),
+  );
+
+  router.post(
+    '/cases/:caseNo/compensation',
+    ...kit.form,
+    kit.handle(async (req, res, ctx) => {
+      kit.requireRoles(ctx, ['sales', 'qa_manager']);
+      const caseNo = String(req.params.caseNo);
+      const { data, values } = readForm(compensationSchema, (req.body ?? {}) as FormValues, ctx.tz);
+      const parsed = compensationSchema.safeParse(data);
+      if (!parsed.success) return render(req, res, ctx, caseNo, { comp: { values, errors: zodErrors(parsed.error, ctx.t) } }, 422);
+      try {
+        await kit.steps.requestCompensation(caseNo, actorFrom(ctx), parsed.data);
+      } catch (err) {
+        const r = refusal(err, ctx.t);
+        return render(req, res, ctx, caseNo, { comp: { ...r.state, values } }, r.status);
+      }
+      res.redirect(303, `/cases/${encodeURIComponent(caseNo)}?done=compensation#sec-comp`);
+    }),
+  );
+
+  router.post(
+    '/cases/:caseNo/compensation/decision',
+    ...kit.form,
+    kit.handle(async (req, res, ctx) => {
+      kit.requireRoles(ctx, [...CASE_WORKER_ROLES, 'management_rep']);
+      const caseNo = String(req.params.caseNo);
+      const body = (req.body ?? {}) as FormValues;
+      const { data, values } = readForm(compensationDecisionSchema, body, ctx.tz);
+      const parsed = compensationDecisionSchema.safeParse(data);
+      const errors: FieldErrors = parsed.success ? {} : zodErrors(parsed.error, ctx.t);
+      const password = typeof body.password === 'string' && body.password ? body.password : undefined;
+      if (!password) errors.password = message('is required', ctx.t);
+      if (!parsed.success || Object.keys(errors).length) return render(req, res, ctx, caseNo, { compDecision: { values, errors } }, 422);
+      try {
+        await kit.steps.decideCompensation(caseNo, actorFrom(ctx), { ...parsed.data, password });
+      } catch (err) {
+        const r = refusal(err, ctx.t);
+        return render(req, res, ctx, caseNo, { compDecision: { ...r.state, values } }, r.status);
+      }
+      res.redirect(303, `/cases/${encodeURIComponent(caseNo)}?done=compensation#sec-comp`);
     }),
   );
 }

@@ -40,7 +40,7 @@ ${fields}
 
   router.post(
     '/cases/new',
-    kit.form,
+    ...kit.form,
     kit.handle(async (req, res, ctx) => {
       kit.requireRoles(ctx, INTAKE_ROLES);
       const { t } = ctx;

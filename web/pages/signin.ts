@@ -36,7 +36,7 @@ export function signInPages(router: Router, kit: WebKit): void {
 
   router.get('/signin', (req, res) => form(req, res));
 
-  router.post('/signin', kit.form, async (req, res, next) => {
+  router.post('/signin', ...kit.form, async (req, res, next) => {
     const t = kit.tOf(req);
     const email = String(req.body?.email ?? '').trim();
     const password = String(req.body?.password ?? '');
@@ -92,7 +92,7 @@ export function signInPages(router: Router, kit: WebKit): void {
 
   router.post(
     '/password',
-    kit.form,
+    ...kit.form,
     kit.handle(async (req, res, ctx) => {
       const token = requestToken(req)!;
       const p = await auth.principalOf(token);
