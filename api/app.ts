@@ -16,7 +16,6 @@ import { complaintRoutes } from './routes/complaints';
 import { stepRoutes } from './routes/steps';
 import { surveyRoutes } from './routes/survey';
 import { healthRoutes } from './routes/health';
-import { homePage } from './routes/home';
 import { outboxRouter } from './routes/outbox';
 import { mailRoutes } from './routes/mail';
 import { peopleRoutes } from './routes/people';
@@ -78,7 +77,6 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   });
   if (deps.outboxDir) app.use('/outbox', authenticated, requireRole('admin', 'qa_manager', 'auditor'), outboxRouter(deps.outboxDir));
   app.use(webRoutes({ db: deps.db, temporal: deps.temporal, cases, auth, timeZone: deps.timeZone, policyName: deps.policyName }));
-  app.get('/', homePage({ db: deps.db, outbox: !!deps.outboxDir, temporalUiUrl: deps.temporalUiUrl }));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));
