@@ -61,7 +61,7 @@ function valueHtml(v: unknown, t: T, tz: string, depts: Map<string, string>, key
   if (typeof v === 'boolean') return html`${v ? t('yes') : t('no')}`;
   if (typeof v === 'number') return html`${v}`;
   if (typeof v === 'string') {
-    if (/DepartmentId$/.test(key) && depts.has(v)) return html`${depts.get(v)}`;
+    if (depts.has(v)) return html`${depts.get(v)}`; // department and person ids → names
     if (isIso(v)) return html`${fmtTime(v, tz)}`;
     if (/^[a-z_]{2,30}$/.test(v)) return html`${t.enum(v)}`;
     return html`<span class="pre">${v}</span>`;
@@ -111,6 +111,7 @@ export function casePages(router: Router, kit: WebKit): void {
     ]);
     const names = new Map(people.map((p) => [p.id, p.name]));
     const depts = new Map(departments.map((d) => [d.id, t.lang === 'en' && d.nameEn ? d.nameEn : d.name]));
+    const labels = new Map([...depts, ...names]);
     const d = caseDataOf(c.data);
     const open = c.status === 'open';
     const now = Date.now();
@@ -236,7 +237,7 @@ ${SIGNED_RPR_STEPS[step as RprStep] ? passwordField(t, 'f-rpr-password', s) : ''
 <div><button type="submit">${t('record')}: ${t('rpr')} · ${t.enum('rpr_' + step)}</button></div></form>`
         : '';
       rprSection = html`<section aria-labelledby="sec-rpr"><h2 id="sec-rpr">${t('rpr')} · ${t.enum('rpr_' + step)}</h2>
-${rprState && Object.keys(rprState.data).length ? html`<div class="card">${valueHtml(rprState.data, t, tz, depts)}</div>` : ''}${form}</section>`;
+${rprState && Object.keys(rprState.data).length ? html`<div class="card">${valueHtml(rprState.data, t, tz, labels)}</div>` : ''}${form}</section>`;
     }
 
     // ---- compensation (理赔): the claim, and the decision by the role the authority matrix names
@@ -247,7 +248,7 @@ ${rprState && Object.keys(rprState.data).length ? html`<div class="card">${value
       const sd = state.compDecision;
       const decide = open && comp && !comp.decision && comp.requiredRole === me.role;
       compensation = html`<section aria-labelledby="sec-comp"><details class="card"${attr('open', !!(s || sd || comp))}><summary><h2 id="sec-comp" style="display:inline">${t('compensation')}</h2></summary>
-${comp ? valueHtml(comp, t, tz, depts) : ''}
+${comp ? valueHtml(comp, t, tz, labels) : ''}
 ${decide
   ? html`<form method="post" action="${base}/compensation/decision" class="stack" novalidate>${generalError(sd)}
 ${renderObjectFields(compensationDecisionSchema, [], { ...formCtx(sd), idPrefix: 'cd-' })}${passwordField(t, 'f-cd-password', sd)}
@@ -278,7 +279,7 @@ ${passwordField(t, 'f-dis-password', s)}
       .sort(([a], [b]) => order(a) - order(b));
     const record = recorded.length
       ? html`<section aria-labelledby="sec-rec"><h2 id="sec-rec">${t('record_data')}</h2><div class="grid">${recorded.map(
-          ([step, v]) => html`<div class="card"><h3>${t.enum(step)}</h3>${valueHtml(v, t, tz, depts)}</div>`,
+          ([step, v]) => html`<div class="card"><h3>${t.enum(step)}</h3>${valueHtml(v, t, tz, labels)}</div>`,
         )}</div></section>`
       : '';
 
