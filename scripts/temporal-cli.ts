@@ -14,12 +14,16 @@ import path from 'node:path';
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const MODULE = 'github.com/temporalio/cli/cmd/temporal';
 
-export function cacheDir(): string {
+/**
+ * The per-user, per-machine cache of a tool this project builds for itself:
+ * `$XDG_CACHE_HOME` (or `~/.cache`)`/qms-complaints/<tool>/<version>`. Defaults to the CLI's.
+ */
+export function cacheDir(tool = 'temporal-cli', version = TEMPORAL_CLI_VERSION): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'qms-complaints', 'temporal-cli', TEMPORAL_CLI_VERSION);
+  return path.join(base, 'qms-complaints', tool, version);
 }
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
     return fs.statSync(file).isFile();
@@ -28,7 +32,7 @@ function isExecutable(file: string): boolean {
   }
 }
 
-function onPath(name: string): string | null {
+export function onPath(name: string): string | null {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
   }
