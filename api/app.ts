@@ -34,7 +34,6 @@ export interface AppDeps {
   publicUrl: string;
   /** Served at /outbox when mail goes to .eml files instead of SMTP. */
   outboxDir?: string;
-  temporalUiUrl?: string;
   /** RECORD_RETENTION_YEARS (default 10). */
   retentionYears?: number;
   /** The company on filed reports (COMPANY_NAME / COMPANY_NAME_EN). */

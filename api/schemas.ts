@@ -50,9 +50,6 @@ export const errorResponse = z.object({
   }),
 });
 
-/** Who acts. Until sign-in (issue #6) replaces it, the API takes the person id in the body. */
-export const actorField = text(64).describe('Person recording the step (person id)');
-
 export const clockView = z.object({
   id: z.string(),
   round: z.number().int(),

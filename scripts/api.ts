@@ -11,7 +11,7 @@ import { loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { temporalConnectionOptions } from './temporal-connection';
 
-export async function startApi(config: Config, opts: { temporalUiUrl?: string } = {}) {
+export async function startApi(config: Config) {
   const log = createLogger('api', config.env.LOG_LEVEL);
   const connection = await Connection.connect(temporalConnectionOptions(config));
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
@@ -26,7 +26,6 @@ export async function startApi(config: Config, opts: { temporalUiUrl?: string } 
     publicUrl: config.publicUrl,
     company: { name: config.env.COMPANY_NAME, nameEn: config.env.COMPANY_NAME_EN },
     outboxDir: config.env.SMTP_URL ? undefined : config.outboxDir,
-    temporalUiUrl: opts.temporalUiUrl,
     sessionTtlMs: config.env.SESSION_TTL_HOURS * 3600_000,
     retentionYears: config.env.RECORD_RETENTION_YEARS,
     policyName: config.env.DEADLINE_POLICY_NAME,
@@ -63,7 +62,7 @@ export async function startApi(config: Config, opts: { temporalUiUrl?: string } 
 if (require.main === module) {
   (async () => {
     const config = loadConfig();
-    const { close, log } = await startApi(config, { temporalUiUrl: process.env.TEMPORAL_UI_URL });
+    const { close, log } = await startApi(config);
     log.info({ url: config.publicUrl }, 'api listening');
     process.send?.({ ready: 'api' });
     const stop = async () => {
