@@ -5,8 +5,9 @@
  * The database refuses UPDATE / DELETE (trigger, migration 20261123100000_audit_trail), so
  * a changed row can only come from someone bypassing it — and `verifyCaseChain` finds it.
  *
- * Appends take a per-case transaction-scoped advisory lock, so concurrent writers (API
- * intake, several workers) always extend one chain; the event key keeps retries idempotent.
+ * Concurrent writers (API intake, several workers) always extend one chain: appends inside a
+ * transaction take a per-case advisory lock; standalone appends are optimistic (unique
+ * case + seq, retried on the new head). The event key keeps retries idempotent.
  */
 import type { Db, Prisma } from '../prisma/client';
 import { canonicalJson, sha256 } from './hash';
@@ -66,6 +67,15 @@ const asJson = (v: unknown): unknown => (v === undefined ? undefined : JSON.pars
 
 const lockCase = (tx: Tx, caseId: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'case_event:' + caseId}))`;
 
+/**
+ * The first record of a new case's chain (seq 1, no predecessor), for a writer that inserts
+ * it together with the case in one statement (intake): the data as jsonb will return it and its hash.
+ */
+export function firstChainRecord(e: { caseId: string; kind: string; actorId: string; at: Date; data: Record<string, unknown> }): { data: Record<string, unknown>; hash: string } {
+  const data = (asJson(e.data) ?? {}) as Record<string, unknown>;
+  return { data, hash: eventHash({ caseId: e.caseId, seq: 1, kind: e.kind, actor: e.actorId, at: e.at, data, before: null, after: null, prevHash: null }) };
+}
+
 /** Append inside an open transaction (the caller's). */
 export async function appendEventInTx(tx: Tx, e: AuditEventInput): Promise<AppendResult> {
   await lockCase(tx, e.caseId);
@@ -98,15 +108,51 @@ export async function appendEventInTx(tx: Tx, e: AuditEventInput): Promise<Appen
 }
 
 /**
- * Append one audit record. With a Prisma client it opens its own transaction; with a
- * transaction client (e.g. inside intake) it joins that transaction.
+ * Append one audit record. Inside a transaction (a transaction client) it takes the case's
+ * lock and joins it. With the Prisma client it appends optimistically, holding no lock
+ * between round trips (on the embedded PGlite an open transaction holds the whole
+ * database): read the chain's head, insert the next record with ON CONFLICT DO NOTHING;
+ * the unique (case, seq) makes a concurrent writer's record win and this one retry on the
+ * new head, the unique event key makes a retry of the same event a no-op.
  */
 export async function appendEvent(db: Db | Tx, e: AuditEventInput): Promise<AppendResult> {
-  if ('$transaction' in db && typeof db.$transaction === 'function') {
-    // Generous waits: on PGlite transactions run one at a time, so a burst of appends queues.
-    return (db as Db).$transaction((tx) => appendEventInTx(tx, e), { maxWait: 15_000, timeout: 15_000 });
+  if (!('$transaction' in db && typeof db.$transaction === 'function')) return appendEventInTx(db as Tx, e);
+  const client = db as Db;
+  const data = (asJson(e.data) ?? {}) as Record<string, unknown>;
+  const before = asJson(e.before) ?? null;
+  const after = asJson(e.after) ?? null;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const last = await client.caseEvent.findFirst({ where: { caseId: e.caseId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+    // Rows from before the chain existed are sealed first, under the lock.
+    if (last && !last.hash) return client.$transaction((tx) => appendEventInTx(tx, e), { maxWait: 15_000, timeout: 15_000 });
+    const seq = (last?.seq ?? 0) + 1;
+    const prevHash = last?.hash ?? null;
+    const at = e.at ?? new Date();
+    const hash = eventHash({ caseId: e.caseId, seq, kind: e.kind, actor: e.actorId, at, data, before, after, prevHash });
+    const { count } = await client.caseEvent.createMany({
+      data: [
+        {
+          caseId: e.caseId,
+          eventKey: e.key,
+          kind: e.kind,
+          actor: e.actorId,
+          at,
+          data: data as Prisma.InputJsonValue,
+          before: before === null ? undefined : (before as Prisma.InputJsonValue),
+          after: after === null ? undefined : (after as Prisma.InputJsonValue),
+          seq,
+          prevHash,
+          hash,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    if (count === 1) return { created: true, seq, hash };
+    const existing = await client.caseEvent.findUnique({ where: { eventKey: e.key }, select: { seq: true, hash: true } });
+    if (existing) return { created: false, seq: existing.seq, hash: existing.hash ?? '' };
+    // Another record took this position: go again on the new head.
   }
-  return appendEventInTx(db as Tx, e);
+  throw new Error(`Could not append ${e.kind} to the audit trail of case ${e.caseId}: the chain kept moving`);
 }
 
 /**

@@ -5,6 +5,7 @@
  * triggered it. The issue key (case, kind, trigger) makes a retried activity return the
  * version it filed the first time instead of filing another.
  */
+import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../prisma/client';
 import { renderMarketQualityReport, type DocLanguage, type MarketQualityReportData } from '../templates/pdf';
@@ -12,7 +13,7 @@ import { LABELS } from '../templates/pdf/labels';
 import { caseSections, caseSignatures, eightDSections, lateReasonsByStep, rprSections, type Section } from './case-record';
 import { canonicalJson, sha256 } from './hash';
 import type { CaseSnapshot } from './store';
-import { appendEventInTx } from './audit-chain';
+import { appendEvent } from './audit-chain';
 
 export type DocumentKind =
   | 'market_quality_report'
@@ -148,52 +149,62 @@ export function createDocumentActivities(deps: DocumentDeps) {
     /** Render and file a new version of a case document; idempotent per (case, kind, trigger). */
     async issueDocument(input: { caseId: string; kind: DocumentKind; trigger: string; language?: DocLanguage }): Promise<{ id: string; version: number; sha256: string }> {
       const issueKey = `${input.caseId}:${input.kind}:${input.trigger}${input.language ? `:${input.language}` : ''}`;
-      const existing = await db.caseDocument.findUnique({ where: { issueKey } });
-      if (existing) return { id: existing.id, version: existing.version, sha256: existing.sha256 };
-
-      const { rawEvents: _e, people: _p, snapshot: _s, ...base } = (await buildForm(input.caseId, input.kind)) as Awaited<ReturnType<typeof buildMarketQualityReport>>;
-      const dataHash = sha256(canonicalJson(base));
-      return db.$transaction(async (tx) => {
-        // Serialise version numbering per case + kind.
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${input.caseId + ':' + input.kind}))`;
-        const again = await tx.caseDocument.findUnique({ where: { issueKey } });
-        if (again) return { id: again.id, version: again.version, sha256: again.sha256 };
-        const last = await tx.caseDocument.findFirst({
-          where: { caseId: input.caseId, kind: input.kind },
-          orderBy: { version: 'desc' },
-          select: { version: true },
-        });
-        const version = (last?.version ?? 0) + 1;
-        const issuedAt = new Date().toISOString();
-        const language = input.language ?? deps.language ?? 'zh';
-        const pdf = await renderMarketQualityReport({ ...base, version, issuedAt, dataHash }, language);
-        const digest = sha256(pdf);
-        const form = DOCUMENT_FORMS[input.kind];
-        const created = await tx.caseDocument.create({
-          data: {
-            caseId: input.caseId,
-            kind: input.kind,
-            version,
-            issueKey,
-            fileName: `${base.caseNo}-${form.fileStem}-v${version}.pdf`,
-            mimeType: 'application/pdf',
-            sha256: digest,
-            dataHash,
-            bytes: new Uint8Array(pdf),
-            size: pdf.length,
-            trigger: input.trigger,
-            language,
-          },
-        });
-        await appendEventInTx(tx, {
+      /** The audit record of a filed version (idempotent: a retry after a crash between the two writes adds it). */
+      const filed = async (doc: { id: string; version: number; sha256: string; dataHash: string }) => {
+        await appendEvent(db, {
           caseId: input.caseId,
           key: `doc:${issueKey}`,
           kind: 'document_issued',
           actorId: 'system',
-          data: { kind: input.kind, version, sha256: digest, dataHash, trigger: input.trigger },
+          data: { kind: input.kind, version: doc.version, sha256: doc.sha256, dataHash: doc.dataHash, trigger: input.trigger },
         });
-        return { id: created.id, version, sha256: digest };
-      });
+        return { id: doc.id, version: doc.version, sha256: doc.sha256 };
+      };
+      const existing = await db.caseDocument.findUnique({ where: { issueKey }, select: { id: true, version: true, sha256: true, dataHash: true } });
+      if (existing) return filed(existing);
+
+      const { rawEvents: _e, people: _p, snapshot: _s, ...base } = (await buildForm(input.caseId, input.kind)) as Awaited<ReturnType<typeof buildMarketQualityReport>>;
+      const dataHash = sha256(canonicalJson(base));
+      const language = input.language ?? deps.language ?? 'zh';
+      const form = DOCUMENT_FORMS[input.kind];
+
+      // Render with no transaction open (pdfkit is CPU-bound for tens of milliseconds, and on
+      // the embedded PGlite an open transaction holds the whole database), then file it as
+      // the next version with ON CONFLICT DO NOTHING: the unique (case, kind, version) lets a
+      // version filed meanwhile win (rare: one workflow per case) and this one render again
+      // for the next number; the unique issue key makes a retry return the first filing.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const last = await db.caseDocument.findFirst({ where: { caseId: input.caseId, kind: input.kind }, orderBy: { version: 'desc' }, select: { version: true } });
+        const version = (last?.version ?? 0) + 1;
+        const issuedAt = new Date().toISOString();
+        const pdf = await renderMarketQualityReport({ ...base, version, issuedAt, dataHash }, language);
+        const digest = sha256(pdf);
+        const id = randomUUID();
+        const { count } = await db.caseDocument.createMany({
+          data: [
+            {
+              id,
+              caseId: input.caseId,
+              kind: input.kind,
+              version,
+              issueKey,
+              fileName: `${base.caseNo}-${form.fileStem}-v${version}.pdf`,
+              mimeType: 'application/pdf',
+              sha256: digest,
+              dataHash,
+              bytes: new Uint8Array(pdf),
+              size: pdf.length,
+              trigger: input.trigger,
+              language,
+            },
+          ],
+          skipDuplicates: true,
+        });
+        if (count === 1) return filed({ id, version, sha256: digest, dataHash });
+        const first = await db.caseDocument.findUnique({ where: { issueKey }, select: { id: true, version: true, sha256: true, dataHash: true } });
+        if (first) return filed(first);
+      }
+      throw new Error(`Could not file ${input.kind} for case ${input.caseId}: its version number kept moving`);
     },
   };
 }

@@ -163,28 +163,28 @@ export function createStoreActivities({ db }: StoreDeps) {
 
     /** Mirror the current step / status (and the recorded data); `seq` numbers the steps entered. */
     async recordStep(input: { caseId: string; step: CaseStep; status: CaseStatus; seq: number; snapshot: CaseSnapshot }): Promise<void> {
+      // Three short statements rather than one interactive transaction (which would hold the
+      // embedded database across round trips). Each is idempotent, and the activity is retried
+      // until all three are done: the mirror and its audit record never stay apart.
       const closing = input.status === 'closed';
-      await db.$transaction(async (tx) => {
-        const current = await tx.complaintCase.findUnique({ where: { id: input.caseId }, select: { closedAt: true } });
-        await tx.complaintCase.update({
-          where: { id: input.caseId },
-          data: {
-            step: input.step,
-            status: input.status,
-            data: input.snapshot as object,
-            resolution: input.snapshot.resolution,
-            duplicateOf: input.snapshot.duplicateOf,
-            // The first close time is kept when a retried activity runs again.
-            closedAt: closing ? (current?.closedAt ?? new Date()) : undefined,
-          },
-        });
-        await recordEventRow(tx as unknown as Db, {
-          caseId: input.caseId,
-          key: `${input.caseId}:step:${input.seq}:${input.step}`,
-          kind: closing ? 'case_closed' : 'step_entered',
-          actorId: 'system',
-          data: { step: input.step, status: input.status, resolution: input.snapshot.resolution },
-        });
+      await db.complaintCase.update({
+        where: { id: input.caseId },
+        data: {
+          step: input.step,
+          status: input.status,
+          data: input.snapshot as object,
+          resolution: input.snapshot.resolution,
+          duplicateOf: input.snapshot.duplicateOf,
+        },
+      });
+      // The first close time is kept when a retried activity runs again.
+      if (closing) await db.complaintCase.updateMany({ where: { id: input.caseId, closedAt: null }, data: { closedAt: new Date() } });
+      await recordEventRow(db, {
+        caseId: input.caseId,
+        key: `${input.caseId}:step:${input.seq}:${input.step}`,
+        kind: closing ? 'case_closed' : 'step_entered',
+        actorId: 'system',
+        data: { step: input.step, status: input.status, resolution: input.snapshot.resolution },
       });
     },
 

@@ -265,14 +265,33 @@ async function startStack(): Promise<Stack> {
   }
 }
 
-async function postComplaint(base: string, token: string, i: number): Promise<{ status: number; caseNo?: string }> {
+async function postComplaint(base: string, token: string, i: number): Promise<{ status: number; caseNo?: string; timing: Record<string, number> }> {
   const r = await fetch(`${base}/api/complaints`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(complaint(i)),
   });
   const body = (await r.json()) as { caseNo?: string };
-  return { status: r.status, caseNo: body.caseNo };
+  return { status: r.status, caseNo: body.caseNo, timing: parseServerTiming(r.headers.get('server-timing')) };
+}
+
+/** `lookup;dur=3.1, db;dur=4.0` → { lookup: 3.1, db: 4.0 } */
+function parseServerTiming(h: string | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of (h ?? '').split(',')) {
+    const m = /^\s*([\w-]+);dur=([\d.]+)/.exec(part);
+    if (m) out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+/** Per phase of Server-Timing: p50 / p95 in ms. */
+function phasePercentiles(samples: Record<string, number>[]): Record<string, { p50: number; p95: number }> {
+  const names = [...new Set(samples.flatMap((s) => Object.keys(s)))];
+  return Object.fromEntries(names.map((n) => {
+    const p = percentiles(samples.map((s) => s[n]).filter((v) => v !== undefined));
+    return [n, { p50: p.p50, p95: p.p95 }];
+  }));
 }
 
 async function workerMemory(stack: Stack): Promise<{ rssMB: number; heapUsedMB: number; heapTotalMB: number; externalMB: number; heapLimitMB: number }> {
@@ -311,9 +330,11 @@ async function benchIntake(stack: Stack) {
   const end = Date.now() + OPTS.intakeSeconds * 1000;
   const caseNos: string[] = [];
   const statuses: Record<number, number> = {};
+  const timings: Record<string, number>[] = [];
   const r = await closedLoop(OPTS.concurrency, () => Date.now() > end, async (i) => {
     const res = await postComplaint(stack.apiUrl, stack.token, i);
     statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+    if (res.status === 201) timings.push(res.timing);
     if (res.caseNo) caseNos.push(res.caseNo);
     return res.status === 201;
   });
@@ -326,6 +347,7 @@ async function benchIntake(stack: Stack) {
     statuses,
     perSecond: r.latencies.length / r.seconds,
     latencyMs: percentiles(r.latencies),
+    serverTimingMs: phasePercentiles(timings),
     workflowsStarted: started.count,
     caseNos,
   };
@@ -470,6 +492,8 @@ function table(results: Record<string, any>): string { // eslint-disable-line @t
   if (intake) {
     rows.push(['intake: POST /api/complaints', `${f(intake.perSecond)} cases/s (${intake.created} in ${f(intake.seconds)} s, c=${intake.concurrency}, ${intake.errors} errors)`, '≥ 100 cases/s', verdict(intake.perSecond >= 100)]);
     rows.push(['  latency p50 / p95 / p99', `${f(intake.latencyMs.p50)} / ${f(intake.latencyMs.p95)} / ${f(intake.latencyMs.p99)} ms`, '', '']);
+    const phases = Object.entries(intake.serverTimingMs ?? {});
+    if (phases.length) rows.push(['  server phases p50 (p95)', phases.map(([n, p]) => `${n} ${f((p as { p50: number }).p50)} (${f((p as { p95: number }).p95)})`).join(', ') + ' ms', '', '']);
     rows.push(['  end to end (intake reports filed)', `${f(intake.endToEndPerSecond)} cases/s (worker done ${f(intake.workerDrainSeconds)} s after the last POST)`, '', '']);
   }
   if (raw) {

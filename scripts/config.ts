@@ -35,6 +35,8 @@ const envSchema = z.object({
   TEMPORAL_CLI_PATH: z.string().optional(),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** Pragmas for the embedded dev server's SQLite file, comma-separated ("" = SQLite's defaults). */
+  TEMPORAL_SQLITE_PRAGMAS: z.string().default('journal_mode=wal,synchronous=normal'),
 
   // Database: embedded PGlite socket server unless DATABASE_URL is set.
   DATABASE_URL: z.string().optional(),

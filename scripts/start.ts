@@ -66,6 +66,7 @@ async function main(): Promise<void> {
           port: env.TEMPORAL_PORT,
           uiPort: env.TEMPORAL_UI_PORT,
           dbFile: path.join(config.dataDir, 'temporal.db'),
+          sqlitePragmas: env.TEMPORAL_SQLITE_PRAGMAS.split(',').map((p) => p.trim()).filter(Boolean),
           namespace: config.temporal.namespace,
           logFile: path.join(logs, 'temporal.log'),
         }),

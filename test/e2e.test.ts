@@ -182,6 +182,18 @@ test('case numbers are unique and gap-free under concurrent intake', async () =>
   const year = nos[0].slice(3, 7);
   const rows = await db.complaintCase.findMany({ where: { year: Number(year) }, select: { seq: true }, orderBy: { seq: 'asc' } });
   rows.forEach((r, i) => expect(r.seq).toBe(i + 1));
+
+  // The same Idempotency-Key sent several times at once: one case, the others answer 200 with
+  // it, and the numbers the losers drew are given back (still gap-free).
+  const key = uid('same-key-at-once');
+  const same = await Promise.all(Array.from({ length: 6 }, () => api('POST', '/api/complaints', { ...complaint, description: '同一请求重发' }, { 'Idempotency-Key': key })));
+  expect(same.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+  expect(new Set(same.map((r) => r.body.caseNo)).size).toBe(1);
+  const after = await db.complaintCase.findMany({ where: { year: Number(year) }, select: { seq: true }, orderBy: { seq: 'asc' } });
+  after.forEach((r, i) => expect(r.seq).toBe(i + 1));
+  expect(await db.complaintCase.count({ where: { idempotencyKey: key } })).toBe(1);
+  // Server-Timing tells where an intake's time went.
+  expect(same.find((r) => r.status === 201)!.headers.get('server-timing')).toMatch(/lookup;dur=[\d.]+, db;dur=[\d.]+, temporal;dur=/);
 });
 
 test('health, readiness and the OpenAPI document', async () => {

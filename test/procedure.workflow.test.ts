@@ -178,6 +178,8 @@ test('first contact in time: outcome met, no reminder, no escalation; the report
   await eventually(async () => outcomes().first_contact === 'met', 10_000, 'outcome recorded');
   expect(notices('reminder')).toHaveLength(0);
   expect(notices('escalation')).toHaveLength(0);
+  // The step is answered before the master form is re-issued (in the background, in order).
+  await eventually(async () => acts.issueDocument.mock.calls.length === 2, 10_000, 'report re-issued');
   expect(acts.issueDocument.mock.calls.map(([a]) => a.trigger)).toEqual(['intake', 'first_contact']);
   await maybeRecord(h, 'first-contact-met');
   await h.terminate('test done');

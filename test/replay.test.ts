@@ -1,7 +1,10 @@
 /**
  * Replays the recorded histories under test/histories with the current workflow code.
  * A change that would break a running case (non-determinism) fails here, in CI.
- * Re-record after an intended, versioned change: RECORD_HISTORIES=1 npx jest test/procedure.workflow.test.ts
+ * After an intended change versioned with `patched()`, move the current recordings into a
+ * subfolder named after the patch (they keep proving that cases started before it still
+ * replay — e.g. before-local-writes/) and record anew:
+ * RECORD_HISTORIES=1 npx jest test/procedure.workflow.test.ts
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +12,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 
 const dir = path.join(__dirname, 'histories');
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.json')).sort();
 
 test('there are recorded histories to replay', () => {
   expect(files.length).toBeGreaterThanOrEqual(2);

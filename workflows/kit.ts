@@ -3,17 +3,49 @@
  * registry (every running deadline of one workflow), and the errors an update validator
  * throws (the API maps them: WrongState → 409, Forbidden → 403, ValidationError → 422).
  */
-import { ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, condition, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { Activities } from '../activities';
 import { DeadlineClock, type ClockHandlers } from './clock';
 import { firstIssue } from './steps';
 import type { Actor, ClockName, ClockOwner, ClockState, Extension, PersonRole } from './types';
 
-export const store = proxyActivities<Activities>({
+const STORE_OPTIONS = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
+} as const;
+/** Database writes as ordinary activities (cases started before the patch below). */
+export const store = proxyActivities<Activities>(STORE_OPTIONS);
+/**
+ * The same writes as LOCAL activities: run by the worker inside the workflow task, with no
+ * round trip through the server per write, so a human step is answered in one workflow
+ * task. They are short, idempotent database writes — what local activities are for.
+ * Chosen per case with `patched(LOCAL_WRITES_PATCH)` (workflows/complaint-case.ts).
+ * Wrapped in `oneAtATime` per workflow: never two in flight at once.
+ */
+export const localStore = proxyLocalActivities<Activities>(STORE_OPTIONS);
+export type Store = typeof store;
+
+/**
+ * One call at a time, in the order the workflow made them: for local activities, whose
+ * results would otherwise resolve in completion order live but in recorded order on replay
+ * when two run at once (e.g. a step and a compensation request in the same workflow task).
+ * Deterministic: the queue is plain workflow state.
+ */
+export function oneAtATime(acts: Store): Store {
+  let tail: Promise<unknown> = Promise.resolve();
+  return new Proxy({} as Store, {
+    get(_target, name) {
+      return (...args: unknown[]) => {
+        const run = tail.then(() => (acts as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name as string](...args));
+        tail = run.catch(() => undefined);
+        return run;
+      };
+    },
+  });
+}
+/** Patch id: store writes as local activities and the master form re-issued in the background. */
+export const LOCAL_WRITES_PATCH = 'local-store-writes';
 export const mail = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   // Never lost: SMTP outages are retried with backoff; the activity itself decides when a
@@ -83,6 +115,8 @@ export class Clocks {
     readonly states: ClockState[],
     /** Told when "some running clock is past due" changes (the Overdue search attribute). */
     private readonly onOverdueChange?: (overdue: boolean) => void,
+    /** Where plans and extensions are written (ordinary or local activities); outcomes always go through `store`. */
+    private readonly st: Store = store,
   ) {
     this.handlers = {
       onReminder: async (plan, event) => {
@@ -110,7 +144,7 @@ export class Clocks {
     const id = `${opts.clock}${round > 1 ? `#${round}` : ''}${opts.ref ? `:${opts.ref}` : ''}`;
     const existing = this.running.get(id);
     if (existing) return existing.clock.state;
-    const plan = await store.planClock({
+    const plan = await this.st.planClock({
       caseId: this.caseId,
       clockId: id,
       clock: opts.clock,
@@ -124,6 +158,8 @@ export class Clocks {
     this.states.push(entry.clock.state);
     this.running.set(id, entry);
     entry.settled = entry.clock.run().then(async (state) => {
+      // Always an ordinary activity: it runs beside the procedure, and two local activities in
+      // flight at once could resolve in another order on replay than they did live.
       await store.recordClockOutcome({ caseId: this.caseId, state });
       this.running.delete(id);
       this.refreshOverdue();
@@ -179,7 +215,7 @@ export class Clocks {
   /** Handler side: recompute reminders and escalations for the new due time and move the clock. */
   async extend(id: string, extension: Extension): Promise<ClockState> {
     const c = this.get(id)!;
-    const plan = await store.extendClock({ caseId: this.caseId, clockId: id, extension });
+    const plan = await this.st.extendClock({ caseId: this.caseId, clockId: id, extension });
     c.reschedule(plan, extension);
     return c.state;
   }

@@ -10,6 +10,7 @@ import { INTAKE_ROLES } from '../roles';
 import type { RouteRegistry } from '../registry';
 import { caseNoParam, caseView, createComplaintBody, documentParams, errorResponse } from '../schemas';
 import type { CaseService } from '../services/cases';
+import { ServerTiming } from '../timing';
 
 export interface ComplaintRouteDeps {
   db: Db;
@@ -44,7 +45,9 @@ export function complaintRoutes(registry: RouteRegistry, deps: ComplaintRouteDep
     async ({ body, req, res }) => {
       const key = idempotencyKey.safeParse(req.get('Idempotency-Key') ?? undefined);
       if (!key.success) throw new HttpError(400, 'invalid_request', 'Idempotency-Key: must be 8–200 characters', [{ field: 'Idempotency-Key', reason: 'must be 8–200 characters' }]);
-      const out = await cases.create(body, key.data);
+      const timing = new ServerTiming();
+      const out = await cases.create(body, key.data, timing);
+      res.setHeader('Server-Timing', timing.header());
       res.status(out.created ? 201 : 200).location(`/api/complaints/${out.case.caseNo}`).json(out.case);
     },
   );

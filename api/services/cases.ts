@@ -5,11 +5,14 @@
  * between the two) is started by `startPendingWorkflows`, which the API runs at start
  * and periodically: a case is never recorded without its procedure running.
  */
+import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { computeClockPlan, policyDefinitionSchema, type CaseAttributes } from '../../activities/policy';
 import { archiveWorkflowHistory } from '../../activities/audit';
 import { recordEventRow } from '../../activities/store';
+import { firstChainRecord } from '../../activities/audit-chain';
+import type { ServerTiming } from '../timing';
 import type { Db } from '../../prisma/client';
 import { complaintCase } from '../../workflows/complaint-case';
 import { CaseNoAttr, CaseStepAttr, CustomerAttr, OverdueAttr, SeverityAttr } from '../../workflows/search-attributes';
@@ -26,6 +29,14 @@ export interface CaseServiceDeps {
   policyName: string;
   /** Records of a closed case are kept at least this many years after closure (RECORD_RETENTION_YEARS). */
   retentionYears?: number;
+}
+
+/** A unique-constraint violation, from a Prisma query or a raw statement (SQLSTATE 23505). */
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; meta?: { code?: string; driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } }; message?: string };
+  if (e?.code === 'P2002') return true;
+  if (e?.meta?.code === '23505' || e?.meta?.driverAdapterError?.cause?.originalCode === '23505') return true;
+  return /23505|unique constraint/i.test(e?.message ?? '');
 }
 
 export const workflowIdFor = (caseNo: string) => `complaint-${caseNo}`;
@@ -57,7 +68,7 @@ export function caseInputOf(c: CaseRow | Awaited<ReturnType<Db['complaintCase'][
 export function createCaseService(deps: CaseServiceDeps) {
   const { db, temporal } = deps;
 
-  async function startWorkflow(input: CaseInput, workflowId: string): Promise<void> {
+  async function startWorkflow(input: CaseInput, workflowId: string, timing?: ServerTiming): Promise<void> {
     try {
       await temporal.workflow.start(complaintCase, {
         workflowId,
@@ -75,7 +86,15 @@ export function createCaseService(deps: CaseServiceDeps) {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
+    timing?.mark('temporal');
     await db.complaintCase.update({ where: { workflowId }, data: { workflowStarted: true } });
+    timing?.mark('mark_started');
+  }
+
+  /** The same Idempotency-Key again: the case it created (its workflow started if that was interrupted). */
+  async function replay(existing: { caseNo: string; workflowId: string; workflowStarted: boolean } & Parameters<typeof caseInputOf>[0]) {
+    if (!existing.workflowStarted) await startWorkflow(caseInputOf(existing), existing.workflowId);
+    return { created: false, case: view((await loadCaseRow(db, existing.caseNo))!) };
   }
 
   function view(c: CaseRow) {
@@ -127,18 +146,22 @@ export function createCaseService(deps: CaseServiceDeps) {
   return {
     view,
 
-    async create(body: CreateComplaintBody, idempotencyKey?: string): Promise<{ created: boolean; case: ReturnType<typeof view> }> {
-      if (idempotencyKey) {
-        const existing = await db.complaintCase.findUnique({ where: { idempotencyKey } });
-        if (existing) {
-          if (!existing.workflowStarted) await startWorkflow(caseInputOf(existing), existing.workflowId);
-          return { created: false, case: view((await loadCaseRow(db, existing.caseNo))!) };
-        }
-      }
-      const rep = await db.person.findUnique({ where: { id: body.salesRepId } });
+    /**
+     * Intake. The lookups run side by side; the write is ONE SQL statement (counter, case,
+     * first clock, first audit record) — atomic like a transaction, but without holding a
+     * connection across round trips (on the embedded PGlite one open transaction holds the
+     * whole database). Then the workflow is started. `timing` collects Server-Timing phases.
+     */
+    async create(body: CreateComplaintBody, idempotencyKey?: string, timing?: ServerTiming): Promise<{ created: boolean; case: ReturnType<typeof view> }> {
+      const [existing, rep, policyRow] = await Promise.all([
+        idempotencyKey ? db.complaintCase.findUnique({ where: { idempotencyKey } }) : null,
+        db.person.findUnique({ where: { id: body.salesRepId } }),
+        db.deadlinePolicy.findFirst({ where: { name: deps.policyName }, orderBy: { version: 'desc' } }),
+      ]);
+      timing?.mark('lookup');
+      if (existing) return replay(existing);
       if (!rep || !rep.active) throw invalidField('salesRepId', `no active person with id "${body.salesRepId}"`);
       if (rep.role !== 'sales') throw invalidField('salesRepId', `${rep.name} is not a sales rep (role ${rep.role})`);
-      const policyRow = await db.deadlinePolicy.findFirst({ where: { name: deps.policyName }, orderBy: { version: 'desc' } });
       if (!policyRow) throw new HttpError(503, 'not_configured', 'No deadline policy is configured');
       const policy = policyDefinitionSchema.parse(policyRow.definition);
 
@@ -147,60 +170,108 @@ export function createCaseService(deps: CaseServiceDeps) {
       const year = DateTime.fromJSDate(receivedAt, { zone: deps.timeZone }).year;
       const plan = computeClockPlan(policy, 'first_contact', body as CaseAttributes, receivedAt);
 
-      const row = await db.$transaction(async (tx) => {
-        // Gap-free per year: the counter row is locked until commit; a rollback returns the number.
-        const [{ last }] = await tx.$queryRaw<{ last: number }[]>`
-          INSERT INTO case_counter (year, last) VALUES (${year}, 1)
-          ON CONFLICT (year) DO UPDATE SET last = case_counter.last + 1
-          RETURNING last`;
-        const caseNo = `CC-${year}-${String(last).padStart(4, '0')}`;
-        const created = await tx.complaintCase.create({
-          data: {
-            caseNo,
-            year,
-            seq: last,
-            idempotencyKey: idempotencyKey ?? null,
-            workflowId: workflowIdFor(caseNo),
-            customerName: body.customerName,
-            customerContact: body.customerContact ?? null,
-            customerEmail: body.customerEmail ?? null,
-            product: body.product,
-            lot: body.lot ?? null,
-            quantity: body.quantity ?? null,
-            channel: body.channel,
-            description: body.description,
-            category: body.category,
-            severity: body.severity,
-            origin: body.origin,
-            sampleExpected: body.sampleExpected,
-            receivedAt,
-            salesRepId: rep.id,
-            policyId: policyRow.id,
-            status: 'open',
-            step: 'first_contact',
-            clocks: {
-              create: {
-                clockId: 'first_contact',
-                clock: 'first_contact',
-                ownerRole: 'sales',
-                startedAt: receivedAt,
-                dueAt: new Date(plan.dueAt),
-                originalDue: new Date(plan.originalDueAt),
-              },
-            },
+      const caseId = randomUUID();
+      const clockId = randomUUID();
+      const now = new Date();
+      // The case's first audit record: seq 1, no predecessor (the case is new).
+      const received = firstChainRecord({ caseId, kind: 'case_received', actorId: rep.id, at: now, data: { ...body, policy: policyRow.id } });
+      let inserted: { case_no: string; seq: number; created_at: Date }[];
+      try {
+        // Gap-free per year: the counter row stays locked until the statement commits; a
+        // failure (e.g. a concurrent request with the same Idempotency-Key) returns the number.
+        inserted = await db.$queryRaw<{ case_no: string; seq: number; created_at: Date }[]>`
+          WITH n AS (
+            INSERT INTO case_counter (year, last) VALUES (${year}, 1)
+            ON CONFLICT (year) DO UPDATE SET last = case_counter.last + 1
+            RETURNING last
+          ), k AS (
+            SELECT last, 'CC-' || ${String(year)} || '-' || (CASE WHEN last < 10000 THEN lpad(last::text, 4, '0') ELSE last::text END) AS case_no FROM n
+          ), c AS (
+            INSERT INTO complaint_case (id, case_no, year, seq, idempotency_key, workflow_id, customer_name, customer_contact, customer_email,
+              product, lot, quantity, channel, description, category, severity, origin, sample_expected, received_at, sales_rep_id, policy_id,
+              status, step, updated_at)
+            SELECT ${caseId}::uuid, k.case_no, ${year}, k.last, ${idempotencyKey ?? null}, 'complaint-' || k.case_no, ${body.customerName},
+              ${body.customerContact ?? null}, ${body.customerEmail ?? null}, ${body.product}, ${body.lot ?? null}, ${body.quantity ?? null}::int,
+              ${body.channel}, ${body.description}, ${body.category}, ${body.severity}, ${body.origin}, ${body.sampleExpected}, ${receivedAt.toISOString()}::timestamptz,
+              ${rep.id}, ${policyRow.id}, 'open', 'first_contact', ${now.toISOString()}::timestamptz
+            FROM k
+            RETURNING case_no, seq, created_at
+          ), clk AS (
+            INSERT INTO case_clock (id, case_id, clock_id, clock, owner_role, started_at, due_at, original_due, updated_at)
+            SELECT ${clockId}::uuid, ${caseId}::uuid, 'first_contact', 'first_contact', 'sales', ${receivedAt.toISOString()}::timestamptz,
+              ${plan.dueAt}::timestamptz, ${plan.originalDueAt}::timestamptz, ${now.toISOString()}::timestamptz
+            FROM c
+          ), ev AS (
+            INSERT INTO case_event (id, case_id, event_key, kind, actor, data, at, seq, prev_hash, hash)
+            SELECT ${randomUUID()}::uuid, ${caseId}::uuid, ${`${caseId}:received`}, 'case_received', ${rep.id}, ${JSON.stringify(received.data)}::jsonb,
+              ${now.toISOString()}::timestamptz, 1, NULL, ${received.hash}
+            FROM c
+          )
+          SELECT case_no, seq, created_at FROM c`;
+      } catch (err) {
+        if (idempotencyKey && isUniqueViolation(err)) {
+          const winner = await db.complaintCase.findUnique({ where: { idempotencyKey } });
+          if (winner) return replay(winner);
+        }
+        throw err;
+      }
+      timing?.mark('db');
+      const [{ case_no: caseNo, seq, created_at: createdAt }] = inserted;
+      const row: CaseRow = {
+        id: caseId,
+        caseNo,
+        year,
+        seq,
+        idempotencyKey: idempotencyKey ?? null,
+        workflowId: workflowIdFor(caseNo),
+        workflowStarted: true,
+        customerName: body.customerName,
+        customerContact: body.customerContact ?? null,
+        customerEmail: body.customerEmail ?? null,
+        product: body.product,
+        lot: body.lot ?? null,
+        quantity: body.quantity ?? null,
+        channel: body.channel,
+        description: body.description,
+        category: body.category,
+        severity: body.severity,
+        origin: body.origin,
+        sampleExpected: body.sampleExpected,
+        receivedAt,
+        salesRepId: rep.id,
+        salesRep: rep,
+        policyId: policyRow.id,
+        status: 'open',
+        step: 'first_contact',
+        data: {},
+        createdAt: new Date(createdAt),
+        updatedAt: now,
+        closedAt: null,
+        resolution: null,
+        duplicateOf: null,
+        clocks: [
+          {
+            id: clockId,
+            caseId,
+            clockId: 'first_contact',
+            clock: 'first_contact',
+            round: 1,
+            ownerRole: 'sales',
+            ownerDeptId: null,
+            extensions: [],
+            startedAt: receivedAt,
+            dueAt: new Date(plan.dueAt),
+            originalDue: new Date(plan.originalDueAt),
+            stoppedAt: null,
+            outcome: null,
+            lateReason: null,
+            escalation: 0,
+            updatedAt: now,
           },
-        });
-        await recordEventRow(tx, {
-          caseId: created.id,
-          key: `${created.id}:received`,
-          kind: 'case_received',
-          actorId: rep.id,
-          data: { ...body, policy: policyRow.id },
-        });
-        return created;
-      });
-      await startWorkflow(caseInputOf(row), row.workflowId);
-      return { created: true, case: view((await loadCaseRow(db, row.caseNo))!) };
+        ],
+      };
+      await startWorkflow(caseInputOf(row), row.workflowId, timing);
+      return { created: true, case: view(row) };
     },
 
     async get(caseNo: string) {
