@@ -29,6 +29,7 @@ export interface AuthPrincipal {
   name: string;
   email: string;
   role: string;
+  departmentId: string;
   via: 'session' | 'api_token';
   /** Session id or API token id. */
   credentialId: string;
@@ -131,6 +132,7 @@ export function createAuth(opts: AuthOptions) {
         name: s.person.name,
         email: s.person.email,
         role: s.person.role,
+        departmentId: s.person.departmentId,
         via: 'session',
         credentialId: s.id,
         expiresAt: s.expiresAt,
@@ -147,6 +149,7 @@ export function createAuth(opts: AuthOptions) {
         name: k.person.name,
         email: k.person.email,
         role: k.person.role,
+        departmentId: k.person.departmentId,
         via: 'api_token',
         credentialId: k.id,
         expiresAt: k.expiresAt,

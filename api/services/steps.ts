@@ -23,7 +23,8 @@ export interface StepServiceDeps {
 export function createStepService({ db, temporal, cases, auth }: StepServiceDeps) {
   /** The case's workflow, for a change: a closed case answers 409 (its workflow has completed). */
   const handleOf = async (caseNo: string) => {
-    const c = await cases.get(caseNo);
+    const c = await db.complaintCase.findUnique({ where: { caseNo }, select: { workflowId: true, status: true, resolution: true } });
+    if (!c) throw notFound(`Case ${caseNo}`);
     if (c.status === 'closed') throw new HttpError(409, 'wrong_state', `${caseNo} is closed (${c.resolution ?? 'resolved'}); nothing more can be recorded`);
     return temporal.workflow.getHandle(c.workflowId);
   };
