@@ -83,16 +83,27 @@ class Connection {
         await this.exec(msg);
         continue;
       }
-      if (this.buffer.length < 5) return;
-      const len = this.buffer.readInt32BE(1) + 1;
-      if (this.buffer.length < len) return;
-      const msg = this.buffer.subarray(0, len);
-      this.buffer = this.buffer.subarray(len);
-      if (msg[0] === 0x58 /* 'X' Terminate */) {
-        this.socket.end();
-        return;
+      // Every complete message received so far goes to the backend in one call (a query's
+      // Parse/Bind/Describe/Execute/Sync usually arrive together): one WASM round trip, not five.
+      let end = 0;
+      let terminate = false;
+      while (end + 5 <= this.buffer.length) {
+        if (this.buffer[end] === 0x58 /* 'X' Terminate */) {
+          terminate = true;
+          break;
+        }
+        const len = this.buffer.readInt32BE(end + 1) + 1;
+        if (end + len > this.buffer.length) break;
+        end += len;
       }
-      await this.exec(msg);
+      if (end > 0) {
+        const batch = this.buffer.subarray(0, end);
+        this.buffer = this.buffer.subarray(end);
+        await this.exec(batch);
+        continue;
+      }
+      if (terminate) this.socket.end();
+      return;
     }
   }
 
