@@ -16,6 +16,7 @@ import { CaseNoAttr, CaseStepAttr, CustomerAttr, OverdueAttr, SeverityAttr } fro
 import type { CaseInput, Category, Origin, Severity } from '../../workflows/types';
 import { HttpError, invalidField, notFound } from '../errors';
 import type { CreateComplaintBody } from '../schemas';
+import { storeAttachmentsInTx, type CheckedFile } from './attachments';
 
 export interface CaseServiceDeps {
   db: Db;
@@ -127,7 +128,12 @@ export function createCaseService(deps: CaseServiceDeps) {
   return {
     view,
 
-    async create(body: CreateComplaintBody, idempotencyKey?: string): Promise<{ created: boolean; case: ReturnType<typeof view> }> {
+    /** With `attachments` (already checked), the files are stored in the intake transaction: the case is recorded with all of them or not at all. */
+    async create(
+      body: CreateComplaintBody,
+      idempotencyKey?: string,
+      extra: { attachments?: CheckedFile[]; uploadedBy?: string } = {},
+    ): Promise<{ created: boolean; case: ReturnType<typeof view> }> {
       if (idempotencyKey) {
         const existing = await db.complaintCase.findUnique({ where: { idempotencyKey } });
         if (existing) {
@@ -197,8 +203,9 @@ export function createCaseService(deps: CaseServiceDeps) {
           actorId: rep.id,
           data: { ...body, policy: policyRow.id },
         });
+        if (extra.attachments?.length) await storeAttachmentsInTx(tx, created.id, extra.attachments, extra.uploadedBy ?? rep.id);
         return created;
-      });
+      }, extra.attachments?.length ? { maxWait: 15_000, timeout: 60_000 } : undefined);
       await startWorkflow(caseInputOf(row), row.workflowId);
       return { created: true, case: view((await loadCaseRow(db, row.caseNo))!) };
     },
