@@ -4,7 +4,7 @@
  * API tokens created and revoked, deadline policy versions. Case events stay in the
  * per-case chain (activities/audit-chain.ts); these are one chain of their own: each row
  * carries its position `seq`, the previous row's hash and its own hash. The table is
- * append-only in the database (trigger, migration 20261123110000_attachments).
+ * append-only in the database (trigger, migration 20261123120000_attachments).
  */
 import { canonicalJson, sha256 } from '../activities/hash';
 import type { Db, Prisma } from '../prisma/client';
