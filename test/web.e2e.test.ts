@@ -429,7 +429,7 @@ test('attachments on intake and on the case page, export of the filtered list (C
     { name: 'page.html', mimeType: 'text/html', buffer: Buffer.from('<script>alert(1)</script>') },
   ]);
   await sales.click('form.card button[type=submit]');
-  await exp(sales.locator('#f-files-err')).toContainText('page.html');
+  await exp(sales.locator('#f-files-err')).toContainText('page.html：不接受此类文件');
   expect(await stack.db.complaintCase.count({ where: { customerName: `${tag} 附件客户` } })).toBe(0);
   expect(await sales.locator('[name=customerName]').inputValue()).toBe(`${tag} 附件客户`); // the other fields are kept
   await sales.setInputFiles('#f-files', [

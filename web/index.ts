@@ -162,7 +162,7 @@ export function webRoutes(deps: WebDeps): Router {
       if (!e) return next(err);
       const t = ctx?.t ?? tOf(req);
       const msg = e.code === 'csrf' ? t('csrf_title') : e.status === 403 ? t('forbidden') : e.status === 404 ? t('not_found') : t('error');
-      res.status(e.status).type('html').send(page(ctx, t, msg, html`<p class="flash flash-error" role="alert">${e.message}</p><p><a href="/work">${t('my_work')}</a></p>`));
+      res.status(e.status).type('html').send(page(ctx, t, msg, html`<p class="flash flash-error" role="alert">${e.message}</p><p><a href="/work">${t('my_work')}</a></p>`, { csrf: csrfToken(req, res) }));
     }
   };
 

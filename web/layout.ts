@@ -77,7 +77,7 @@ export function page(ctx: Ctx | null, t: T, title: string, body: SafeHtml, opts:
         <a href="/dashboard">${t('dashboard')}</a>
         ${READ_ALL.includes(me.role) ? html`<a href="/audit">${t('audit')}</a>` : ''}
         ${ADMIN_PAGE.includes(me.role) ? html`<a href="/admin">${t('admin')}</a>` : ''}
-        ${ctx!.links?.outbox && OPS_LINKS.includes(me.role) ? html`<a href="/outbox/" class="ext">${t('outbox')}</a>` : ''}
+        ${ctx!.links?.outbox && OPS_LINKS.includes(me.role) ? html`<a href="/outbox/">${t('outbox')}</a>` : ''}
         ${ctx!.links?.temporalUi && OPS_LINKS.includes(me.role) ? html`<a href="${ctx!.links.temporalUi}" class="ext" target="_blank" rel="noopener noreferrer">${t('temporal_ui')}<span class="sr-only"> (${t('new_window')})</span></a>` : ''}
       </nav>`
     : '';

@@ -418,7 +418,7 @@ ${similarSection}`;
       await load(caseNo);
       const note = typeof req.body?.note === 'string' ? req.body.note.trim().slice(0, 1000) : '';
       const uploads = req.upload?.files ?? [];
-      const checked = checkUploads(uploads, kit.attachmentLimits);
+      const checked = checkUploads(uploads, kit.attachmentLimits, ctx.t);
       const values: FormValues = { note };
       if (checked.error) return render(req, res, ctx, caseNo, { attach: { values, errors: { files: checked.error } } }, checked.status ?? 422);
       if (!checked.files.length) return render(req, res, ctx, caseNo, { attach: { values, errors: { files: message('is required', ctx.t) } } }, 422);

@@ -3,7 +3,7 @@ import type { Router } from 'express';
 import { HttpError } from '../../api/errors';
 import { INTAKE_ROLES } from '../../api/roles';
 import { createComplaintBody } from '../../api/schemas';
-import { ACCEPT, ALLOWED_TEXT, checkFile, type AttachmentLimits, type CheckedFile } from '../../api/services/attachments';
+import { ACCEPT, ALLOWED_TEXT, checkFile, cleanFileName, type AttachmentLimits, type CheckedFile } from '../../api/services/attachments';
 import { html, raw, type SafeHtml } from '../html';
 import type { T } from '../i18n';
 import { message, readForm, renderObjectFields, zodErrors, type FieldErrors, type FormValues } from '../forms';
@@ -18,15 +18,23 @@ export function filesField(t: T, id: string, limits: AttachmentLimits, error?: s
 <input type="file" id="${id}" name="files" multiple accept="${ACCEPT}" aria-describedby="${id}-hint${error ? ` ${id}-err` : ''}"${error ? raw(' aria-invalid="true"') : ''}>${error ? html`<p class="err" id="${id}-err">${error}</p>` : ''}</div>`;
 }
 
-/** Check each uploaded file; the first refusal as the field's message. */
-export function checkUploads(files: { fileName: string; claimedType: string | null; bytes: Buffer }[], limits: AttachmentLimits): { files: CheckedFile[]; error?: string; status?: number } {
+/** Check each uploaded file; the first refusal as the field's message (in the page's language). */
+export function checkUploads(files: { fileName: string; claimedType: string | null; bytes: Buffer }[], limits: AttachmentLimits, t?: T): { files: CheckedFile[]; error?: string; status?: number } {
   const out: CheckedFile[] = [];
   for (const f of files) {
     try {
       out.push(checkFile(f, limits));
     } catch (err) {
-      if (err instanceof HttpError) return { files: [], error: err.errors[0]?.reason ?? err.message, status: err.status };
-      throw err;
+      if (!(err instanceof HttpError)) throw err;
+      const name = cleanFileName(f.fileName);
+      const mb = Math.round((limits.maxBytes / 1024 / 1024) * 10) / 10;
+      const zh: Record<string, string> = {
+        unsupported_type: `${name}：不接受此类文件；可接受：${ALLOWED_TEXT}`,
+        file_too_large: `${name}：超过每个文件 ${mb} MB 的上限`,
+        empty_file: `${name}：文件为空`,
+      };
+      const msg = t?.lang === 'zh' && zh[err.code] ? zh[err.code]! : (err.errors[0]?.reason ?? err.message);
+      return { files: [], error: msg, status: err.status };
     }
   }
   return { files: out };
@@ -74,7 +82,7 @@ ${filesField(t, 'f-files', kit.attachmentLimits, errors.files, filesChosen && ha
       const parsed = createComplaintBody.safeParse(data);
       const uploads = req.upload?.files ?? [];
       // Files are checked before anything is recorded: a refused file refuses the whole intake.
-      const checked = checkUploads(uploads, kit.attachmentLimits);
+      const checked = checkUploads(uploads, kit.attachmentLimits, t);
       if (!parsed.success || checked.error) {
         const errors = parsed.success ? {} : zodErrors(parsed.error, t);
         if (checked.error) errors.files = checked.error;
