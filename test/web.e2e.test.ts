@@ -397,6 +397,7 @@ async function secondApp(): Promise<{ baseUrl: string; close: () => Promise<void
     policyName: stack.policyName,
     outboxDir: fs.mkdtempSync(path.join(os.tmpdir(), 'outbox-web-')),
     temporalUiUrl: 'http://temporal-ui.example.test:8233',
+    attachmentMaxBytes: 20_000,
   });
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -658,6 +659,23 @@ test('attachments on intake and on the case page, export of the filtered list (C
     await Promise.all([s2.waitForURL('**/work'), s2.click('button[type=submit]')]);
     expect(await s2.locator('nav.nav a[href="/outbox/"]').count()).toBe(0);
     expect(await s2.locator('nav.nav a[href^="http://temporal-ui"]').count()).toBe(0);
+    // This deployment takes files up to 20 000 bytes: a larger photo is refused (413) by the API and by the form, and nothing is stored
+    const stored = await stack.db.caseAttachment.count({ where: { case: { caseNo } } });
+    const big = new FormData();
+    big.append('files', new Blob([Uint8Array.from(photo)], { type: 'image/png' }), 'big.png');
+    const tooLarge = await fetch(`${second.baseUrl}/api/complaints/${caseNo}/attachments`, { method: 'POST', body: big, headers: { authorization: `Bearer ${login.body.token}` } });
+    expect(tooLarge.status).toBe(413);
+    const s3 = await (await browser.newContext()).newPage();
+    contexts.push(s3.context());
+    await s3.goto(`${second.baseUrl}/signin`);
+    await s3.fill('#email', await emailOf('p-sales-wang'));
+    await s3.fill('#password', TEST_PASSWORD);
+    await Promise.all([s3.waitForURL('**/work'), s3.click('button[type=submit]')]);
+    await s3.goto(`${second.baseUrl}/cases/${caseNo}`);
+    await s3.setInputFiles('#f-att-files', [{ name: 'ok.txt', mimeType: 'text/plain', buffer: Buffer.from('小文件') }, { name: 'big.png', mimeType: 'image/png', buffer: photo }]);
+    await s3.click('#attach-form button[type=submit]');
+    await exp(s3.locator('#f-att-files-err')).toContainText('big.png：超过每个文件');
+    expect(await stack.db.caseAttachment.count({ where: { case: { caseNo } } })).toBe(stored); // not even the small one
   } finally {
     await second.close();
   }
@@ -673,6 +691,17 @@ test('attachments on intake and on the case page, export of the filtered list (C
   const changed = await stack.db.securityEvent.findFirstOrThrow({ where: { kind: 'person_changed', subject: 'p-web-zhou', actor: 'p-admin-web' }, orderBy: { seq: 'asc' } });
   expect(changed.data).toEqual({ fields: ['role', 'departmentId'], before: { role: 'sales', departmentId: 'dept-sales' }, after: { role: 'qa_engineer', departmentId: 'dept-qa' } });
   expect(await stack.db.securityEvent.count({ where: { kind: 'sign_in_failed', subject: 'p-admin-web' } })).toBeGreaterThan(0);
+  // Through the API as well: a wrong password, an unknown e-mail, an administrator's PATCH of a person
+  expect((await stack.anon('POST', '/api/auth/login', { email: 'zhou.xin@example.com', password: 'wrong-password-1' })).status).toBe(401);
+  expect((await stack.anon('POST', '/api/auth/login', { email: 'nobody@example.com', password: 'wrong-password-1' })).status).toBe(401);
+  expect(await stack.db.securityEvent.findFirst({ where: { kind: 'sign_in_failed', subject: 'p-web-zhou' }, orderBy: { seq: 'desc' } })).toMatchObject({ data: { reason: 'no_active_account' } });
+  expect(await stack.db.securityEvent.findFirst({ where: { kind: 'sign_in_failed', actor: null }, orderBy: { seq: 'desc' } })).toMatchObject({ data: { email: 'nobody@example.com', reason: 'unknown_email' } });
+  const adminApi = await stack.as('p-admin-web');
+  expect((await adminApi('PATCH', '/api/people/p-web-zhou', { departmentId: 'dept-mfg', role: 'department_owner' })).status).toBe(200);
+  expect(await stack.db.securityEvent.findFirst({ where: { kind: 'person_changed', subject: 'p-web-zhou' }, orderBy: { seq: 'desc' } })).toMatchObject({
+    actor: 'p-admin-web',
+    data: { before: { role: 'qa_engineer', departmentId: 'dept-qa' }, after: { role: 'department_owner', departmentId: 'dept-mfg' } },
+  });
   const verify = await auditor.request.get(`${stack.baseUrl}/api/audit/security/verify`);
   expect(await verify.json()).toMatchObject({ ok: true });
   await Promise.all([auditor.waitForURL('**/signin'), auditor.click('form[action="/signout"] button')]);
