@@ -634,6 +634,12 @@ test('attachments on intake and on the case page, export of the filtered list (C
   const anonCtx = await browser.newContext();
   contexts.push(anonCtx);
   expect((await anonCtx.request.post(`${stack.baseUrl}/signin`, { form: { email: 'admin-web@example.com', password: TEST_PASSWORD }, maxRedirects: 0 })).status()).toBe(403);
+  // Before sign-in the forms carry the token of the pre-session cookie: the language switch works
+  const anon = await anonCtx.newPage();
+  await anon.goto(`${stack.baseUrl}/signin`);
+  await Promise.all([anon.waitForLoadState('load'), anon.click('form[action="/lang"] button')]);
+  await exp(anon.locator('h1')).toHaveText('Sign in');
+  expect(new URL(anon.url()).pathname).toBe('/signin');
 
   // ---- header links: outbox and Temporal UI where configured, for the roles that may open them
   expect(await admin.locator('nav.nav a[href="/outbox/"]').count()).toBe(0); // this stack sends mail by SMTP
