@@ -13,6 +13,8 @@ import { RouteRegistry } from './registry';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { complaintRoutes } from './routes/complaints';
+import { attachmentRoutes } from './routes/attachments';
+import { auditLogRoutes } from './routes/security';
 import { stepRoutes } from './routes/steps';
 import { surveyRoutes } from './routes/survey';
 import { healthRoutes } from './routes/health';
@@ -22,6 +24,7 @@ import { peopleRoutes } from './routes/people';
 import { reportRoutes } from './routes/reports';
 import { policyRoutes } from './routes/policies';
 import { createCaseService, type CaseService } from './services/cases';
+import { DEFAULT_ATTACHMENT_LIMITS } from './services/attachments';
 import { webRoutes } from '../web';
 
 export interface AppDeps {
@@ -42,6 +45,10 @@ export interface AppDeps {
   policyName?: string;
   /** Session lifetime (default 8 h). */
   sessionTtlMs?: number;
+  /** Attachment limits (ATTACHMENT_MAX_BYTES, default 10 MiB per file; 10 files per upload). */
+  attachmentMaxBytes?: number;
+  /** The Temporal Web UI (TEMPORAL_UI_URL): linked in the page header when set. */
+  temporalUiUrl?: string;
 }
 
 export function createApp(deps: AppDeps): { app: express.Express; cases: CaseService; auth: Auth } {
@@ -63,19 +70,34 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   app.use('/api', (req, res, next) => (req.path === '/openapi.json' ? next() : authenticated(req, res, next)));
   const company = deps.company ?? { name: 'XX公司', nameEn: 'XX Company' };
   app.use(complaintRoutes(registry, { db: deps.db, temporal: deps.temporal, cases, timeZone: deps.timeZone, company }));
+  const attachmentLimits = { ...DEFAULT_ATTACHMENT_LIMITS, ...(deps.attachmentMaxBytes ? { maxBytes: deps.attachmentMaxBytes } : {}) };
+  app.use(attachmentRoutes(registry, { db: deps.db, limits: attachmentLimits }));
   app.use(stepRoutes(registry, { db: deps.db, temporal: deps.temporal, cases, auth }));
   app.use(peopleRoutes(registry, deps.db, auth));
   app.use(mailRoutes(registry, deps.db));
   app.use(reportRoutes(registry, { db: deps.db, cases, timeZone: deps.timeZone, company }));
   app.use(surveyRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
   app.use(policyRoutes(registry, deps.db));
+  app.use(auditLogRoutes(registry, deps.db));
   app.use(auditRoutes(registry, { db: deps.db, temporal: deps.temporal, timeZone: deps.timeZone, company }));
   const openapi = () => buildOpenApi(registry.routes, { title: 'QMS customer complaints', version: '0.1.0', serverUrl: deps.publicUrl });
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi());
   });
   if (deps.outboxDir) app.use('/outbox', authenticated, requireRole('admin', 'qa_manager', 'auditor'), outboxRouter(deps.outboxDir));
-  app.use(webRoutes({ db: deps.db, temporal: deps.temporal, cases, auth, timeZone: deps.timeZone, policyName: deps.policyName }));
+  app.use(
+    webRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      cases,
+      auth,
+      timeZone: deps.timeZone,
+      policyName: deps.policyName,
+      attachmentLimits,
+      outbox: !!deps.outboxDir,
+      temporalUiUrl: deps.temporalUiUrl,
+    }),
+  );
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));

@@ -29,6 +29,8 @@ export async function startApi(config: Config) {
     sessionTtlMs: config.env.SESSION_TTL_HOURS * 3600_000,
     retentionYears: config.env.RECORD_RETENTION_YEARS,
     policyName: config.env.DEADLINE_POLICY_NAME,
+    attachmentMaxBytes: config.env.ATTACHMENT_MAX_BYTES,
+    temporalUiUrl: config.env.TEMPORAL_UI_URL,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {

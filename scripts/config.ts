@@ -37,6 +37,8 @@ const envSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   /** Pragmas for the embedded dev server's SQLite file, comma-separated ("" = SQLite's defaults). */
   TEMPORAL_SQLITE_PRAGMAS: z.string().default('journal_mode=wal,synchronous=normal'),
+  /** The Temporal Web UI, linked in the web pages' header for administrators, QA managers and auditors (npm start sets it for the embedded dev server). */
+  TEMPORAL_UI_URL: z.string().url().optional(),
 
   // Database: embedded PGlite socket server unless DATABASE_URL is set.
   DATABASE_URL: z.string().optional(),
@@ -70,6 +72,8 @@ const envSchema = z.object({
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(10).optional(),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
+  // Attachments (photos, customer documents): bytes per file.
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   // Records of a closed case are kept at least this long (never less than the legal minimum below).
   RECORD_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(10),
   RECORD_RETENTION_MIN_YEARS: z.coerce.number().int().min(1).max(100).default(10),

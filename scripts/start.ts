@@ -80,6 +80,7 @@ async function main(): Promise<void> {
       DATA_DIR: config.dataDir,
       DATABASE_URL: config.databaseUrl,
       TEMPORAL_ADDRESS: config.temporal.address,
+      ...(temporalUiUrl && !env.TEMPORAL_UI_URL ? { TEMPORAL_UI_URL: temporalUiUrl } : {}),
     };
     const [worker, api] = await Promise.all([
       startNodeProcess('worker', path.join(__dirname, 'worker.ts'), childEnv, path.join(logs, 'worker.log')),

@@ -379,3 +379,356 @@ test('own-plant complaint through the pages, by sales, QA, the departments and t
   await phone.goto(`${stack.baseUrl}/work`);
   expect(new URL(phone.url()).pathname).toBe('/signin');
 }, 300_000);
+
+/** The second application of the test on the same database and Temporal: with the mail outbox and a Temporal Web UI address configured. */
+async function secondApp(): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+  const http = await import('node:http');
+  const os = await import('node:os');
+  const { createApp } = await import('../api/app');
+  const pino = (await import('pino')).default;
+  const { app } = createApp({
+    db: stack.db,
+    temporal: stack.env.client,
+    log: pino({ level: 'silent' }),
+    taskQueue: stack.taskQueue,
+    namespace: 'default',
+    timeZone: 'Asia/Shanghai',
+    publicUrl: 'http://qms.example.test',
+    policyName: stack.policyName,
+    outboxDir: fs.mkdtempSync(path.join(os.tmpdir(), 'outbox-web-')),
+    temporalUiUrl: 'http://temporal-ui.example.test:8233',
+    attachmentMaxBytes: 20_000,
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+const sha256 = (b: Buffer) => require('node:crypto').createHash('sha256').update(b).digest('hex') as string;
+
+test('attachments on intake and on the case page, export of the filtered list (CSV, XLSX), paging, administration, CSRF, audit records of accounts', async () => {
+  const { createAuth } = await import('../api/auth');
+  const tag = `导出-${Date.now().toString(36)}`;
+
+  // ---- sales files a complaint with a photo and a customer document; a refused type first: nothing is recorded
+  const sales = await as('p-sales-wang');
+  const photo = await sales.screenshot({ type: 'png' }); // a real PNG
+  const letter = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+  await sales.goto(`${stack.baseUrl}/cases/new`);
+  const fill = async () => {
+    await sales.fill('[name=customerName]', `${tag} 附件客户`);
+    await sales.fill('[name=product]', 'AT-1 附件测试品');
+    await sales.selectOption('[name=channel]', 'visit');
+    await sales.fill('[name=description]', '客户现场拍照：外壳裂纹');
+    await sales.selectOption('[name=category]', 'quality');
+    await sales.selectOption('[name=severity]', 'normal');
+    await sales.selectOption('[name=origin]', 'own_plant');
+  };
+  await fill();
+  await sales.setInputFiles('#f-files', [
+    { name: '现场照片.png', mimeType: 'image/png', buffer: photo },
+    { name: 'page.html', mimeType: 'text/html', buffer: Buffer.from('<script>alert(1)</script>') },
+  ]);
+  await sales.click('form.card button[type=submit]');
+  await exp(sales.locator('#f-files-err')).toContainText('page.html：不接受此类文件');
+  expect(await stack.db.complaintCase.count({ where: { customerName: `${tag} 附件客户` } })).toBe(0);
+  expect(await sales.locator('[name=customerName]').inputValue()).toBe(`${tag} 附件客户`); // the other fields are kept
+  await sales.setInputFiles('#f-files', [
+    { name: '现场照片.png', mimeType: 'image/png', buffer: photo },
+    { name: '客户来函.pdf', mimeType: 'application/pdf', buffer: letter },
+  ]);
+  await shot(sales, '13-new-complaint-attachments');
+  await Promise.all([sales.waitForURL(/\/cases\/CC-\d{4}-\d{4,}\?created=1/), sales.click('form.card button[type=submit]')]);
+  const caseNo = /\/cases\/(CC-\d{4}-\d{4,})/.exec(sales.url())![1]!;
+  const rows = sales.locator('section:has(#sec-att) tbody tr[data-attachment]');
+  await exp(rows).toHaveCount(2);
+  await exp(rows.nth(0)).toContainText(sha256(photo));
+  await exp(rows.nth(0)).toContainText('image/png');
+  await exp(rows.nth(1)).toContainText(sha256(letter));
+  await exp(sales.locator('section:has(#sec-tl)')).toContainText('attachment_added');
+  // Downloaded byte for byte, with its hash in a header, always as a download.
+  const href = (await rows.nth(0).locator('a').getAttribute('href'))!;
+  const dl = await sales.request.get(stack.baseUrl + href);
+  expect(dl.status()).toBe(200);
+  expect(Buffer.compare(await dl.body(), photo)).toBe(0);
+  expect(dl.headers()['x-content-sha256']).toBe(sha256(photo));
+  expect(dl.headers()['content-disposition']).toMatch(/^attachment;/);
+  const events = await stack.db.caseEvent.findMany({ where: { case: { caseNo }, kind: 'attachment_added' }, orderBy: { seq: 'asc' } });
+  expect(events.map((e) => (e.data as { sha256: string }).sha256)).toEqual([sha256(photo), sha256(letter)]);
+  expect(events.every((e) => e.actor === 'p-sales-wang')).toBe(true);
+
+  // On the case page: one more file with a note; the CSRF token is required
+  await sales.setInputFiles('#f-att-files', { name: '补充说明.txt', mimeType: 'text/plain', buffer: Buffer.from('客户补充：裂纹位于卡扣处') });
+  await sales.fill('#f-att-note', '电话补充');
+  await Promise.all([sales.waitForURL(/done=attachments/), sales.click('#attach-form button[type=submit]')]);
+  await exp(rows).toHaveCount(3);
+  await exp(rows.nth(2)).toContainText('电话补充');
+  await shot(sales, '14-case-attachments');
+  // The API: the session cookie without the CSRF header is refused; with it, or with a bearer token, files are stored.
+  const apiUrl = `${stack.baseUrl}/api/complaints/${caseNo}/attachments`;
+  const extra = { files: { name: 'more.png', mimeType: 'image/png', buffer: photo } };
+  const noToken = await sales.request.post(apiUrl, { multipart: extra });
+  expect(noToken.status()).toBe(403);
+  const token = await sales.locator('input[name=_csrf]').first().inputValue();
+  expect((await sales.request.post(apiUrl, { multipart: extra, headers: { 'x-csrf-token': token } })).status()).toBe(201);
+  const login = await stack.anon('POST', '/api/auth/login', { email: await emailOf('p-sales-wang'), password: TEST_PASSWORD });
+  const form = new FormData();
+  form.append('files', new Blob([Uint8Array.from(Buffer.from('GIF89a\u0001\u0000\u0001\u0000'))], { type: 'image/gif' }), 'tiny.gif');
+  form.append('note', 'via API');
+  const viaApi = await fetch(apiUrl, { method: 'POST', body: form, headers: { authorization: `Bearer ${login.body.token}` } });
+  expect(viaApi.status).toBe(201);
+  expect(((await viaApi.json()) as unknown[])[0]).toMatchObject({ fileName: 'tiny.gif', mimeType: 'image/gif', note: 'via API' });
+  const bad = new FormData();
+  bad.append('files', new Blob(['<svg onload="alert(1)"/>'], { type: 'image/svg+xml' }), 'x.svg');
+  expect((await fetch(apiUrl, { method: 'POST', body: bad, headers: { authorization: `Bearer ${login.body.token}` } })).status).toBe(415);
+  const list = await (await stack.as('p-audit-he'))('GET', `/api/complaints/${caseNo}/attachments`);
+  expect(list.body.map((a: { fileName: string }) => a.fileName)).toEqual(['现场照片.png', '客户来函.pdf', '补充说明.txt', 'more.png', 'tiny.gif']);
+
+  // ---- 27 more complaints of this test: the list pages by 25 and exports every matching case
+  const salesApi = await stack.as('p-sales-wang');
+  const created: string[] = [caseNo];
+  for (let i = 0; i < 27; i++) {
+    const r = await salesApi('POST', '/api/complaints', {
+      customerName: i === 0 ? `=HYPERLINK("http://evil.example") ${tag}` : `${tag} 客户 ${i}`, product: 'AT-2', channel: 'phone', category: 'quality',
+      severity: 'normal', origin: 'own_plant', salesRepId: 'p-sales-wang', description: `分页测试 ${i}`,
+    });
+    expect(r.status).toBe(201);
+    created.push(r.body.caseNo);
+  }
+  const qam = await as('p-qam-liu');
+  await qam.goto(`${stack.baseUrl}/cases?customer=${encodeURIComponent(tag)}&size=25`);
+  await exp(qam.locator('#total')).toContainText('28');
+  await exp(qam.locator('main table tbody tr')).toHaveCount(25);
+  await exp(qam.locator('.pager .current').first()).toContainText('1 / 2');
+  await Promise.all([qam.waitForURL(/page=2/), qam.click('.pager a[rel=next] >> nth=0')]);
+  await exp(qam.locator('main table tbody tr')).toHaveCount(3);
+  await exp(qam.locator('.pager .current').first()).toContainText('2 / 2');
+  await exp(qam.locator('#flt-customer')).toHaveValue(tag); // the filter is kept
+  expect(await qam.locator('#flt-size').inputValue()).toBe('25');
+  await exp(qam.locator('.pager a[rel=prev]').first()).toBeVisible();
+  const onPage2 = await qam.locator('main table tbody tr td:first-child a').allTextContents();
+  expect(onPage2.sort()).toEqual([...created].sort().slice(0, 3)); // the oldest three, newest first on page 1
+  await shot(qam, '15-case-list-page-2');
+
+  const csv = await qam.request.get(`${stack.baseUrl}/cases.csv?customer=${encodeURIComponent(tag)}`);
+  expect(csv.status()).toBe(200);
+  const csvLines = (await csv.text()).replace(/^\ufeff/, '').trim().split('\r\n');
+  expect(csvLines[0]).toMatch(/^case_no,received_at,customer,/);
+  expect(csvLines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual([...created].sort());
+  const evil = csvLines.find((l) => l.includes('HYPERLINK'))!;
+  expect(evil).toContain(`"'=HYPERLINK(""http://evil.example"") ${tag}"`);
+  const xlsxRes = await qam.request.get(`${stack.baseUrl}/cases.xlsx?customer=${encodeURIComponent(tag)}`);
+  expect(xlsxRes.status()).toBe(200);
+  expect(xlsxRes.headers()['content-type']).toMatch(/spreadsheetml/);
+  const xlsxFile = path.join(require('node:os').tmpdir(), `cases-${tag}.xlsx`);
+  fs.writeFileSync(xlsxFile, await xlsxRes.body());
+  const sheet = require('node:child_process')
+    .execFileSync('python3', ['-c', "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; sys.stdout.write(z.read('xl/worksheets/sheet1.xml').decode())", xlsxFile])
+    .toString() as string;
+  const firstCells = [...sheet.matchAll(/<row r="(\d+)"[^>]*>.*?<t xml:space="preserve">([^<]*)<\/t>/g)].map((m) => m[2]);
+  expect(firstCells[0]).toBe('case_no');
+  expect(firstCells.slice(1).sort()).toEqual([...created].sort());
+  expect(sheet).toContain('附件客户');
+
+  // ---- the administrator: API token (shown once), a person's role and department, the policy's clocks and the authority matrix
+  await stack.db.person.upsert({
+    where: { id: 'p-admin-web' },
+    create: { id: 'p-admin-web', name: '网页管理员', email: 'admin-web@example.com', role: 'admin', departmentId: 'dept-mgmt', locale: 'en' },
+    update: {},
+  });
+  await createAuth({ db: stack.db }).setPassword('p-admin-web', TEST_PASSWORD, false);
+  await stack.db.person.upsert({
+    where: { id: 'p-web-zhou' },
+    create: { id: 'p-web-zhou', name: '周新', email: 'zhou.xin@example.com', role: 'sales', departmentId: 'dept-sales' },
+    update: { role: 'sales', departmentId: 'dept-sales' },
+  });
+  // A failed sign-in first (an audit record), then the real one
+  const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  contexts.push(adminCtx);
+  await adminCtx.addCookies([{ name: 'qms_lang', value: 'en', url: stack.baseUrl }]);
+  const admin = await adminCtx.newPage();
+  await admin.goto(`${stack.baseUrl}/signin`);
+  await admin.fill('#email', 'admin-web@example.com');
+  await admin.fill('#password', 'not-the-password');
+  await admin.click('button[type=submit]');
+  await exp(admin.locator('.flash-error')).toBeVisible();
+  await admin.fill('#password', TEST_PASSWORD);
+  await Promise.all([admin.waitForURL('**/work'), admin.click('button[type=submit]')]);
+
+  await admin.goto(`${stack.baseUrl}/tokens`);
+  await admin.fill('#tok-name', '');
+  await admin.click('form[action="/tokens"] button[type=submit]');
+  await exp(admin.locator('#tok-name-err')).toBeVisible();
+  await admin.fill('#tok-name', 'CI export');
+  await admin.fill('#tok-expiresInDays', '30');
+  await admin.click('form[action="/tokens"] button[type=submit]');
+  const apiToken = (await admin.locator('#new-token-value').textContent())!.trim();
+  expect(apiToken).toMatch(/^qms_t_/);
+  await shot(admin, '16-api-token-shown-once');
+  const me = await fetch(`${stack.baseUrl}/api/auth/me`, { headers: { authorization: `Bearer ${apiToken}` } });
+  expect(me.status).toBe(200);
+  expect(((await me.json()) as { personId: string }).personId).toBe('p-admin-web');
+  await admin.goto(`${stack.baseUrl}/tokens`);
+  await exp(admin.locator('#new-token-value')).toHaveCount(0); // shown once only
+  await exp(admin.locator('#tokens')).toContainText('CI export');
+  await Promise.all([admin.waitForURL(/revoked=1/), admin.click('#tokens form button')]);
+  await exp(admin.locator('#tokens')).toContainText('revoked');
+  expect((await fetch(`${stack.baseUrl}/api/auth/me`, { headers: { authorization: `Bearer ${apiToken}` } })).status).toBe(401);
+
+  await admin.goto(`${stack.baseUrl}/admin`);
+  // Demoting oneself is refused next to the field
+  await admin.selectOption('#pe-p-admin-web-role', 'auditor');
+  await admin.click('form[action="/admin/people/p-admin-web"] button');
+  await exp(admin.locator('#pe-p-admin-web-role-err')).toContainText('cannot deactivate or demote yourself');
+  expect((await stack.db.person.findUniqueOrThrow({ where: { id: 'p-admin-web' } })).role).toBe('admin');
+  await admin.selectOption('#pe-p-web-zhou-role', 'qa_engineer');
+  await admin.selectOption('#pe-p-web-zhou-departmentId', 'dept-qa');
+  await Promise.all([admin.waitForURL(/saved=person/), admin.click('form[action="/admin/people/p-web-zhou"] button')]);
+  await exp(admin.locator('.flash-ok')).toBeVisible();
+  expect(await stack.db.person.findUniqueOrThrow({ where: { id: 'p-web-zhou' } })).toMatchObject({ role: 'qa_engineer', departmentId: 'dept-qa' });
+
+  // The clock table: a wrong duration is refused next to its field, then a new version with 10 h first contact
+  const before = await stack.db.deadlinePolicy.findFirstOrThrow({ where: { name: stack.policyName }, orderBy: { version: 'desc' } });
+  const runningCase = await stack.db.complaintCase.findUniqueOrThrow({ where: { caseNo } });
+  await admin.fill('#clk-capa_plan-due', 'soon');
+  await admin.click('#clocks-form button[type=submit]');
+  await exp(admin.locator('#clk-capa_plan-due-err')).toBeVisible();
+  expect((await stack.db.deadlinePolicy.findFirstOrThrow({ where: { name: stack.policyName }, orderBy: { version: 'desc' } })).version).toBe(before.version);
+  await admin.fill('#clk-capa_plan-due', '24h');
+  await admin.fill('#clk-first_contact-due', '10h');
+  await admin.fill('#clk-first_contact-reminders', '2h, 30m');
+  await admin.fill('#clk-reply-rules', 'severity=urgent 36h');
+  await Promise.all([admin.waitForURL(/saved=policy/), admin.click('#clocks-form button[type=submit]')]);
+  const v2 = await stack.db.deadlinePolicy.findFirstOrThrow({ where: { name: stack.policyName }, orderBy: { version: 'desc' } });
+  expect(v2.version).toBe(before.version + 1);
+  const clocks = (v2.definition as { clocks: Record<string, { due: string; reminders: string[]; rules: unknown[] }> }).clocks;
+  expect(clocks.first_contact).toMatchObject({ due: '10h', reminders: ['2h', '30m'] });
+  expect(clocks.reply.rules).toEqual([{ when: { severity: 'urgent' }, due: '36h' }]);
+  expect((await stack.db.complaintCase.findUniqueOrThrow({ where: { caseNo } })).policyId).toBe(runningCase.policyId); // running cases keep theirs
+  await exp(admin.locator('#clk-first_contact-due')).toHaveValue('10h');
+
+  // The authority matrix: out of order refused next to the row; then up to 5 000 → QA manager, above → management representative
+  await admin.fill('#auth-0-upTo', '5000');
+  await admin.selectOption('#auth-0-role', 'qa_manager');
+  await admin.fill('#auth-1-upTo', '100');
+  await admin.selectOption('#auth-1-role', 'management_rep');
+  await admin.click('#authority-form button[type=submit]');
+  await exp(admin.locator('#auth-1-upTo-err')).toBeVisible();
+  await admin.fill('#auth-1-upTo', '');
+  await Promise.all([admin.waitForURL(/saved=policy/), admin.click('#authority-form button[type=submit]')]);
+  const v3 = await stack.db.deadlinePolicy.findFirstOrThrow({ where: { name: stack.policyName }, orderBy: { version: 'desc' } });
+  expect(v3.version).toBe(v2.version + 1);
+  expect((v3.definition as { authority: unknown }).authority).toEqual({ currency: 'CNY', rows: [{ upTo: 5000, role: 'qa_manager' }, { upTo: null, role: 'management_rep' }] });
+  await shot(admin, '17-admin-people-policy-en');
+
+  // ---- CSRF: a form post without the session's token is 403 and changes nothing; sign-in and sign-out need it too
+  const noCsrf = await admin.request.post(`${stack.baseUrl}/admin/people/p-web-zhou`, { form: { role: 'sales', departmentId: 'dept-sales' }, maxRedirects: 0 });
+  expect(noCsrf.status()).toBe(403);
+  const wrongCsrf = await admin.request.post(`${stack.baseUrl}/admin/people/p-web-zhou`, { form: { role: 'sales', departmentId: 'dept-sales', _csrf: 'x'.repeat(43) }, maxRedirects: 0 });
+  expect(wrongCsrf.status()).toBe(403);
+  expect((await stack.db.person.findUniqueOrThrow({ where: { id: 'p-web-zhou' } })).role).toBe('qa_engineer');
+  const csrf = await admin.locator('input[name=_csrf]').first().inputValue();
+  const withCsrf = await admin.request.post(`${stack.baseUrl}/admin/people/p-web-zhou`, { form: { role: 'qa_engineer', departmentId: 'dept-qa', _csrf: csrf }, maxRedirects: 0 });
+  expect(withCsrf.status()).toBe(303);
+  expect((await admin.request.post(`${stack.baseUrl}/signout`, { maxRedirects: 0 })).status()).toBe(403);
+  const anonCtx = await browser.newContext();
+  contexts.push(anonCtx);
+  expect((await anonCtx.request.post(`${stack.baseUrl}/signin`, { form: { email: 'admin-web@example.com', password: TEST_PASSWORD }, maxRedirects: 0 })).status()).toBe(403);
+  // Before sign-in the forms carry the token of the pre-session cookie: the language switch works
+  const anon = await anonCtx.newPage();
+  await anon.goto(`${stack.baseUrl}/signin`);
+  await Promise.all([anon.waitForLoadState('load'), anon.click('form[action="/lang"] button')]);
+  await exp(anon.locator('h1')).toHaveText('Sign in');
+  expect(new URL(anon.url()).pathname).toBe('/signin');
+
+  // ---- header links: outbox and Temporal UI where configured, for the roles that may open them
+  expect(await admin.locator('nav.nav a[href="/outbox/"]').count()).toBe(0); // this stack sends mail by SMTP
+  const second = await secondApp();
+  try {
+    const ops = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    contexts.push(ops);
+    const p = await ops.newPage();
+    await p.goto(`${second.baseUrl}/signin`);
+    await p.fill('#email', await emailOf('p-qam-liu'));
+    await p.fill('#password', TEST_PASSWORD);
+    await Promise.all([p.waitForURL('**/work'), p.click('button[type=submit]')]);
+    await exp(p.locator('nav.nav a[href="/outbox/"]')).toBeVisible();
+    await exp(p.locator('nav.nav a[href="http://temporal-ui.example.test:8233"]')).toBeVisible();
+    expect(await p.locator('nav.nav a[href="http://temporal-ui.example.test:8233"]').getAttribute('target')).toBe('_blank');
+    expect((await p.request.get(`${second.baseUrl}/outbox/`)).status()).toBe(200);
+    await shot(p, '18-header-ops-links');
+    const s2 = await (await browser.newContext()).newPage();
+    contexts.push(s2.context());
+    await s2.goto(`${second.baseUrl}/signin`);
+    await s2.fill('#email', await emailOf('p-sales-li'));
+    await s2.fill('#password', TEST_PASSWORD);
+    await Promise.all([s2.waitForURL('**/work'), s2.click('button[type=submit]')]);
+    expect(await s2.locator('nav.nav a[href="/outbox/"]').count()).toBe(0);
+    expect(await s2.locator('nav.nav a[href^="http://temporal-ui"]').count()).toBe(0);
+    // This deployment takes files up to 20 000 bytes: a larger photo is refused (413) by the API and by the form, and nothing is stored
+    const stored = await stack.db.caseAttachment.count({ where: { case: { caseNo } } });
+    const big = new FormData();
+    big.append('files', new Blob([Uint8Array.from(photo)], { type: 'image/png' }), 'big.png');
+    const tooLarge = await fetch(`${second.baseUrl}/api/complaints/${caseNo}/attachments`, { method: 'POST', body: big, headers: { authorization: `Bearer ${login.body.token}` } });
+    expect(tooLarge.status).toBe(413);
+    const s3 = await (await browser.newContext()).newPage();
+    contexts.push(s3.context());
+    await s3.goto(`${second.baseUrl}/signin`);
+    await s3.fill('#email', await emailOf('p-sales-wang'));
+    await s3.fill('#password', TEST_PASSWORD);
+    await Promise.all([s3.waitForURL('**/work'), s3.click('button[type=submit]')]);
+    await s3.goto(`${second.baseUrl}/cases/${caseNo}`);
+    await s3.setInputFiles('#f-att-files', [{ name: 'ok.txt', mimeType: 'text/plain', buffer: Buffer.from('小文件') }, { name: 'big.png', mimeType: 'image/png', buffer: photo }]);
+    await s3.click('#attach-form button[type=submit]');
+    await exp(s3.locator('#f-att-files-err')).toContainText('big.png：超过每个文件');
+    expect(await stack.db.caseAttachment.count({ where: { case: { caseNo } } })).toBe(stored); // not even the small one
+  } finally {
+    await second.close();
+  }
+
+  // ---- the auditor sees the account records: failed and good sign-ins, the role change (before → after), the token, the policy versions
+  const auditor = await as('p-audit-he');
+  await auditor.goto(`${stack.baseUrl}/audit/security?person=p-admin-web`);
+  const sec = auditor.locator('#security-events');
+  for (const kind of ['sign_in_failed', 'sign_in', 'api_token_created', 'api_token_revoked', 'policy_version_created']) await exp(sec).toContainText(kind);
+  await auditor.goto(`${stack.baseUrl}/audit/security?person=p-web-zhou`);
+  await exp(sec).toContainText('person_changed');
+  await shot(auditor, '19-audit-security');
+  const changed = await stack.db.securityEvent.findFirstOrThrow({ where: { kind: 'person_changed', subject: 'p-web-zhou', actor: 'p-admin-web' }, orderBy: { seq: 'asc' } });
+  expect(changed.data).toEqual({ fields: ['role', 'departmentId'], before: { role: 'sales', departmentId: 'dept-sales' }, after: { role: 'qa_engineer', departmentId: 'dept-qa' } });
+  expect(await stack.db.securityEvent.count({ where: { kind: 'sign_in_failed', subject: 'p-admin-web' } })).toBeGreaterThan(0);
+  // Through the API as well: a wrong password, an unknown e-mail, an administrator's PATCH of a person
+  expect((await stack.anon('POST', '/api/auth/login', { email: 'zhou.xin@example.com', password: 'wrong-password-1' })).status).toBe(401);
+  expect((await stack.anon('POST', '/api/auth/login', { email: 'nobody@example.com', password: 'wrong-password-1' })).status).toBe(401);
+  expect(await stack.db.securityEvent.findFirst({ where: { kind: 'sign_in_failed', subject: 'p-web-zhou' }, orderBy: { seq: 'desc' } })).toMatchObject({ data: { reason: 'no_active_account' } });
+  expect(await stack.db.securityEvent.findFirst({ where: { kind: 'sign_in_failed', actor: null }, orderBy: { seq: 'desc' } })).toMatchObject({ data: { email: 'nobody@example.com', reason: 'unknown_email' } });
+  const adminApi = await stack.as('p-admin-web');
+  expect((await adminApi('PATCH', '/api/people/p-web-zhou', { departmentId: 'dept-mfg', role: 'department_owner' })).status).toBe(200);
+  expect(await stack.db.securityEvent.findFirst({ where: { kind: 'person_changed', subject: 'p-web-zhou' }, orderBy: { seq: 'desc' } })).toMatchObject({
+    actor: 'p-admin-web',
+    data: { before: { role: 'qa_engineer', departmentId: 'dept-qa' }, after: { role: 'department_owner', departmentId: 'dept-mfg' } },
+  });
+  const verify = await auditor.request.get(`${stack.baseUrl}/api/audit/security/verify`);
+  expect(await verify.json()).toMatchObject({ ok: true });
+  await Promise.all([auditor.waitForURL('**/signin'), auditor.click('form[action="/signout"] button')]);
+  await eventually(() => stack.db.securityEvent.findFirst({ where: { kind: 'sign_out', subject: 'p-audit-he' } }), 5_000, 'sign-out recorded');
+
+  // ---- phone width: the administration page and a case with attachments stay within the screen
+  const phone = await browser.newContext({ viewport: { width: 390, height: 800 } });
+  contexts.push(phone);
+  const ph = await phone.newPage();
+  await ph.goto(`${stack.baseUrl}/signin`);
+  await ph.fill('#email', 'admin-web@example.com');
+  await ph.fill('#password', TEST_PASSWORD);
+  await Promise.all([ph.waitForURL('**/work'), ph.click('button[type=submit]')]);
+  await ph.goto(`${stack.baseUrl}/admin`);
+  expect(await ph.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(1);
+  await shot(ph, '20-phone-admin');
+  await ph.locator('#clock-reply').scrollIntoViewIfNeeded();
+  await ph.screenshot({ path: path.join(SHOTS, '20b-phone-admin-clocks.png') });
+  await ph.locator('#authority-form').scrollIntoViewIfNeeded();
+  await ph.screenshot({ path: path.join(SHOTS, '20c-phone-admin-authority.png') });
+  await ph.goto(`${stack.baseUrl}/cases/${caseNo}`);
+  expect(await ph.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(1);
+  await shot(ph, '21-phone-case-attachments');
+}, 300_000);

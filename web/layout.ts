@@ -1,6 +1,6 @@
 /** The page shell: skip link, header with navigation (my-work count), language switch, sign-out. */
 import { DateTime } from 'luxon';
-import { html, raw, type SafeHtml } from './html';
+import { esc, html, raw, type SafeHtml } from './html';
 import type { T } from './i18n';
 
 export interface Me {
@@ -19,10 +19,22 @@ export interface Ctx {
   workCount: number;
   /** Current path + query (for redirects back). */
   url: string;
+  /** CSRF token of the session (api/csrf.ts): put into every POST form by `page`. */
+  csrf: string;
+  /** Header links that depend on the deployment. */
+  links?: { outbox?: boolean; temporalUi?: string };
 }
 
 export const READ_ALL = ['auditor', 'qa_manager', 'management_rep', 'admin'];
 export const ADMIN_PAGE = ['admin', 'qa_manager'];
+/** Who sees the mail outbox and the Temporal Web UI links (the outbox route allows the same roles). */
+export const OPS_LINKS = ['admin', 'qa_manager', 'auditor'];
+
+/** Every `<form method="post">` gets the hidden CSRF field right after its opening tag. */
+export function withCsrf(markup: string, token: string): string {
+  const field = `<input type="hidden" name="_csrf" value="${esc(token)}">`;
+  return markup.replace(/<form\b[^>]*\bmethod="post"[^>]*>/gi, (tag) => tag + field);
+}
 
 export function fmtTime(d: Date | string | null | undefined, tz: string): string {
   if (!d) return '—';
@@ -55,7 +67,7 @@ export function countdown(t: T, dueAt: Date, startedAt: Date | null, tz: string)
   return html`<span class="due due-${u}" data-due="${dueAt.toISOString()}" data-over="${t('countdown_overdue')}"><span class="badge">${t(u === 'ok' ? 'on_time' : u === 'soon' ? 'due_soon' : 'overdue')}</span> <span class="left">${text}</span> <time datetime="${dueAt.toISOString()}">${fmtTime(dueAt, tz)}</time></span>`;
 }
 
-export function page(ctx: Ctx | null, t: T, title: string, body: SafeHtml, opts: { flash?: string; flashKind?: 'ok' | 'error' } = {}): string {
+export function page(ctx: Ctx | null, t: T, title: string, body: SafeHtml, opts: { flash?: string; flashKind?: 'ok' | 'error'; csrf?: string } = {}): string {
   const me = ctx?.me;
   const nav = me
     ? html`<nav aria-label="main" class="nav">
@@ -65,6 +77,8 @@ export function page(ctx: Ctx | null, t: T, title: string, body: SafeHtml, opts:
         <a href="/dashboard">${t('dashboard')}</a>
         ${READ_ALL.includes(me.role) ? html`<a href="/audit">${t('audit')}</a>` : ''}
         ${ADMIN_PAGE.includes(me.role) ? html`<a href="/admin">${t('admin')}</a>` : ''}
+        ${ctx!.links?.outbox && OPS_LINKS.includes(me.role) ? html`<a href="/outbox/">${t('outbox')}</a>` : ''}
+        ${ctx!.links?.temporalUi && OPS_LINKS.includes(me.role) ? html`<a href="${ctx!.links.temporalUi}" class="ext" target="_blank" rel="noopener noreferrer">${t('temporal_ui')}<span class="sr-only"> (${t('new_window')})</span></a>` : ''}
       </nav>`
     : '';
   const langSwitch = html`<form method="post" action="/lang" class="lang"><input type="hidden" name="next" value="${ctx?.url ?? '/'}"><button name="lang" value="${t.lang === 'zh' ? 'en' : 'zh'}" lang="${t.lang === 'zh' ? 'en' : 'zh'}" title="${t('language')}">${t.lang === 'zh' ? 'English' : '中文'}</button></form>`;
@@ -72,7 +86,7 @@ export function page(ctx: Ctx | null, t: T, title: string, body: SafeHtml, opts:
     ? html`<div class="user"><span>${me.name} · ${t.enum(me.role)}</span><form method="post" action="/signout"><button>${t('sign_out')}</button></form></div>`
     : '';
   const flash = opts.flash ? html`<p class="flash flash-${opts.flashKind ?? 'ok'}" role="${opts.flashKind === 'error' ? 'alert' : 'status'}">${opts.flash}</p>` : '';
-  return html`<!doctype html>
+  const doc = html`<!doctype html>
 <html lang="${t.lang === 'zh' ? 'zh-CN' : 'en'}">
 <head>
 <meta charset="utf-8">
@@ -93,7 +107,8 @@ ${flash}
 <h1>${title}</h1>
 ${body}
 </main>
-${ctx ? html`<footer class="foot">${t('time_zone_note')} ${ctx.tz} · <a href="/password">${t('change_password')}</a></footer>` : ''}
+${ctx ? html`<footer class="foot">${t('time_zone_note')} ${ctx.tz} · <a href="/password">${t('change_password')}</a> · <a href="/tokens">${t('api_tokens')}</a></footer>` : ''}
 </body>
-</html>`.value;
+</html>`;
+  return withCsrf(doc.value, ctx?.csrf ?? opts.csrf ?? '');
 }

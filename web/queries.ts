@@ -126,7 +126,25 @@ export function filterOf(query: Record<string, unknown>): CaseFilter {
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
-export async function listCases(db: Db, f: CaseFilter, tz: string, limit = 500) {
+/** Page sizes offered on the case list (the largest is also the most one page shows). */
+export const PAGE_SIZES = [25, 50, 100, 200, 500] as const;
+export const DEFAULT_PAGE_SIZE = 100;
+
+export interface Paging {
+  page: number;
+  size: number;
+}
+
+export function pagingOf(query: Record<string, unknown>): Paging {
+  const size = Number(query.size);
+  const page = Number(query.page);
+  return {
+    size: (PAGE_SIZES as readonly number[]).includes(size) ? size : DEFAULT_PAGE_SIZE,
+    page: Number.isInteger(page) && page >= 1 && page <= 1_000_000 ? page : 1,
+  };
+}
+
+async function caseWhere(db: Db, f: CaseFilter, tz: string): Promise<Prisma.ComplaintCaseWhereInput> {
   const where: Prisma.ComplaintCaseWhereInput = {};
   if (f.status) where.status = f.status;
   if (f.step) where.step = f.step;
@@ -158,34 +176,70 @@ export async function listCases(db: Db, f: CaseFilter, tz: string, limit = 500) 
               data #>> '{data,environmental_investigation,findings}') ILIKE ${pattern}`;
     where.id = { in: rows.map((r) => r.id) };
   }
+  return where;
+}
+
+/** The filtered list, newest first: `limit` rows from `offset`. */
+export async function listCases(db: Db, f: CaseFilter, tz: string, limit = 500, offset = 0) {
   return db.complaintCase.findMany({
-    where,
+    where: await caseWhere(db, f, tz),
     include: { salesRep: { select: { id: true, name: true } }, clocks: { where: { outcome: null }, orderBy: { dueAt: 'asc' } } },
     orderBy: [{ year: 'desc' }, { seq: 'desc' }],
     take: limit,
+    skip: offset,
   });
 }
 
-export function casesCsv(rows: Awaited<ReturnType<typeof listCases>>, tz: string): string {
-  const q = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    // Leading =,+,-,@ would be formulas in a spreadsheet.
-    const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  const t = (d: Date | null | undefined) => (d ? DateTime.fromJSDate(d, { zone: tz }).toFormat('yyyy-MM-dd HH:mm') : '');
-  const header = ['case_no', 'received_at', 'customer', 'product', 'lot', 'category', 'severity', 'origin', 'status', 'step', 'sales_rep', 'phenomenon', 'occurrence_cause', 'next_deadline', 'next_due', 'overdue', 'resolution', 'closed_at'];
-  const now = Date.now();
-  const lines = rows.map((c) => {
-    const d = caseDataOf(c.data);
-    const next = c.clocks[0];
-    return [
-      c.caseNo, t(c.receivedAt), c.customerName, c.product, c.lot, c.category, c.severity, c.origin, c.status, c.step, c.salesRep.name,
-      phenomenonOf(d), d.data?.preliminary_analysis?.occurrenceCause, next?.clockId, t(next?.dueAt), c.clocks.some((k) => k.dueAt.getTime() < now) ? 'yes' : 'no',
-      c.resolution, t(c.closedAt),
-    ].map(q).join(',');
+/** One page of the filtered list and the total number of matching cases. */
+export async function pageOfCases(db: Db, f: CaseFilter, tz: string, p: Paging) {
+  const where = await caseWhere(db, f, tz);
+  const total = await db.complaintCase.count({ where });
+  const pages = Math.max(1, Math.ceil(total / p.size));
+  const page = Math.min(p.page, pages);
+  const rows = await db.complaintCase.findMany({
+    where,
+    include: { salesRep: { select: { id: true, name: true } }, clocks: { where: { outcome: null }, orderBy: { dueAt: 'asc' } } },
+    orderBy: [{ year: 'desc' }, { seq: 'desc' }],
+    take: p.size,
+    skip: (page - 1) * p.size,
   });
-  return '\ufeff' + [header.join(','), ...lines].join('\r\n') + '\r\n';
+  return { rows, total, page, pages, size: p.size };
+}
+
+/** Export columns of the case list (CSV and XLSX). */
+export const CASE_EXPORT_HEADER = ['case_no', 'received_at', 'customer', 'product', 'lot', 'quantity', 'category', 'severity', 'origin', 'status', 'step', 'sales_rep', 'phenomenon', 'occurrence_cause', 'next_deadline', 'next_due', 'overdue', 'resolution', 'closed_at'];
+
+/** The export rows (header first): text, numbers where they are numbers, times in `tz`. */
+export function caseExportRows(rows: Awaited<ReturnType<typeof listCases>>, tz: string): (string | number | null)[][] {
+  const t = (d: Date | null | undefined) => (d ? DateTime.fromJSDate(d, { zone: tz }).toFormat('yyyy-MM-dd HH:mm') : '');
+  const now = Date.now();
+  const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+  return [
+    CASE_EXPORT_HEADER,
+    ...rows.map((c) => {
+      const d = caseDataOf(c.data);
+      const next = c.clocks[0];
+      return [
+        c.caseNo, t(c.receivedAt), c.customerName, c.product, str(c.lot), c.quantity ?? null, c.category, c.severity, c.origin, c.status, c.step, c.salesRep.name,
+        str(phenomenonOf(d)), str(d.data?.preliminary_analysis?.occurrenceCause), str(next?.clockId), t(next?.dueAt), c.clocks.some((k) => k.dueAt.getTime() < now) ? 'yes' : 'no',
+        str(c.resolution), t(c.closedAt),
+      ];
+    }),
+  ];
+}
+
+/**
+ * A CSV cell: text starting with = + - @ (or a tab / carriage return) gets a leading
+ * apostrophe, so a spreadsheet does not run it as a formula (CSV injection).
+ */
+export function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  const safe = typeof v !== 'number' && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function casesCsv(rows: Awaited<ReturnType<typeof listCases>>, tz: string): string {
+  return '\ufeff' + caseExportRows(rows, tz).map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
 // ---------------------------------------------------------------- dashboard

@@ -8,12 +8,15 @@
  * - `authenticate` accepts `Authorization: Bearer <session or API token>` or the session
  *   cookie and puts the principal on `req.auth`; `requireRole(...)` checks its role.
  * - `reauthenticate(personId, password)` re-checks the password for electronic signatures.
+ * - Sign-ins, failed sign-ins, sign-outs, password changes and API tokens are audit records
+ *   (api/security-log.ts).
  */
 import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../../prisma/client';
 import { HttpError } from '../errors';
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords';
+import { recordSecurityEvent } from '../security-log';
 
 import { ROLES } from '../../prisma/seed';
 
@@ -164,11 +167,17 @@ export function createAuth(opts: AuthOptions) {
 
     async signIn(email: string, password: string, meta: { userAgent?: string; ip?: string } = {}): Promise<SignInResult> {
       const person = await db.person.findFirst({ where: { email: { equals: email.trim(), mode: 'insensitive' } } });
+      const ua = meta.userAgent?.slice(0, 300);
       if (!person) {
         await verifyPassword(password, await dummyHash());
+        await recordSecurityEvent(db, { kind: 'sign_in_failed', actor: null, data: { email: email.trim().slice(0, 320), reason: 'unknown_email', userAgent: ua }, ip: meta.ip });
         throw invalidCredentials();
       }
       const r = await checkPassword(person.id, password);
+      if (r !== 'ok') {
+        const reason = r === 'locked' ? 'locked' : r === 'none' ? 'no_active_account' : 'wrong_password';
+        await recordSecurityEvent(db, { kind: 'sign_in_failed', actor: person.id, subject: person.id, data: { email: person.email, reason, userAgent: ua }, ip: meta.ip });
+      }
       if (r === 'locked') throw lockedError();
       if (r !== 'ok') throw invalidCredentials();
       const token = newToken(SESSION_PREFIX);
@@ -178,6 +187,7 @@ export function createAuth(opts: AuthOptions) {
         data: { tokenHash: sha(token), personId: person.id, expiresAt, userAgent: meta.userAgent?.slice(0, 300), ip: meta.ip },
       });
       const account = await db.account.update({ where: { personId: person.id }, data: { lastLoginAt: t } });
+      await recordSecurityEvent(db, { kind: 'sign_in', actor: person.id, subject: person.id, data: { sessionId: session.id, userAgent: ua }, ip: meta.ip });
       return {
         token,
         sessionId: session.id,
@@ -188,9 +198,11 @@ export function createAuth(opts: AuthOptions) {
     },
 
     /** End the session of this token (no-op for unknown tokens). */
-    async signOut(token: string): Promise<void> {
+    async signOut(token: string, meta: { ip?: string } = {}): Promise<void> {
       if (!token.startsWith(SESSION_PREFIX)) return;
-      await db.session.updateMany({ where: { tokenHash: sha(token), revokedAt: null }, data: { revokedAt: now() } });
+      const s = await db.session.findUnique({ where: { tokenHash: sha(token) }, select: { id: true, personId: true, revokedAt: true } });
+      const r = await db.session.updateMany({ where: { tokenHash: sha(token), revokedAt: null }, data: { revokedAt: now() } });
+      if (s && r.count) await recordSecurityEvent(db, { kind: 'sign_out', actor: s.personId, subject: s.personId, data: { sessionId: s.id }, ip: meta.ip });
     },
 
     principalOf,
@@ -236,12 +248,14 @@ export function createAuth(opts: AuthOptions) {
         db.account.update({ where: { personId }, data: { passwordHash: await hashPassword(newPassword), mustChangePassword: false, passwordChangedAt: t } }),
         db.session.updateMany({ where: { personId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) }, data: { revokedAt: t } }),
       ]);
+      await recordSecurityEvent(db, { kind: 'password_changed', actor: personId, subject: personId });
     },
 
     /** Create a personal API token; the token itself is returned only here. */
     async createApiToken(personId: string, name: string, expiresAt?: Date): Promise<{ id: string; name: string; token: string; createdAt: Date; expiresAt: Date | null }> {
       const token = newToken(TOKEN_PREFIX);
       const row = await db.apiToken.create({ data: { tokenHash: sha(token), name, personId, expiresAt: expiresAt ?? null, createdAt: now() } });
+      await recordSecurityEvent(db, { kind: 'api_token_created', actor: personId, subject: personId, data: { tokenId: row.id, name, expiresAt: row.expiresAt } });
       return { id: row.id, name: row.name, token, createdAt: row.createdAt, expiresAt: row.expiresAt };
     },
 
@@ -256,7 +270,10 @@ export function createAuth(opts: AuthOptions) {
     /** Revoke one of the person's own tokens; false when there is no such token. */
     async revokeApiToken(personId: string, id: string): Promise<boolean> {
       const r = await db.apiToken.updateMany({ where: { id, personId, revokedAt: null }, data: { revokedAt: now() } });
-      if (r.count) return true;
+      if (r.count) {
+        await recordSecurityEvent(db, { kind: 'api_token_revoked', actor: personId, subject: personId, data: { tokenId: id } });
+        return true;
+      }
       return !!(await db.apiToken.findFirst({ where: { id, personId } }));
     },
 

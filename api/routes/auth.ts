@@ -49,7 +49,7 @@ export function authRoutes(registry: RouteRegistry, deps: AuthRouteDeps): Router
     async ({ req, res }) => {
       const p = me(req);
       const token = requestToken(req);
-      if (p.via === 'session' && token) await auth.signOut(token);
+      if (p.via === 'session' && token) await auth.signOut(token, { ip: req.ip });
       res.clearCookie(SESSION_COOKIE, { path: '/' });
       res.status(204).end();
     },

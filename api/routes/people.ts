@@ -6,8 +6,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../prisma/client';
-import { randomPassword, ROLES, type Auth } from '../auth';
-import { invalidField, notFound } from '../errors';
+import { ROLES, type Auth } from '../auth';
+import { createPeopleService, personSelect as select } from '../services/people';
 import type { RouteRegistry } from '../registry';
 import { ADMIN_ROLES } from '../roles';
 import { errorResponse } from '../schemas';
@@ -23,11 +23,12 @@ export const personBody = z
   })
   .strict();
 const idParam = z.object({ id: z.string().min(1) });
-const select = { id: true, name: true, email: true, role: true, locale: true, departmentId: true, active: true } as const;
 
 export function peopleRoutes(registry: RouteRegistry, db: Db, auth: Auth): Router {
   const router = Router();
   const err = { description: 'Error', schema: errorResponse };
+  const people = createPeopleService(db, auth);
+  const by = (req: import('express').Request) => ({ actorId: req.auth!.personId, ip: req.ip });
   registry.add(
     router,
     {
@@ -63,10 +64,9 @@ export function peopleRoutes(registry: RouteRegistry, db: Db, auth: Auth): Route
       responses: { 201: { description: 'Created' }, 403: err, 409: err, 422: err },
     },
     async ({ body, req, res }) => {
-      if (!(await db.department.findUnique({ where: { id: body.departmentId } }))) throw invalidField('departmentId', `no department "${body.departmentId}"`);
-      if (await db.person.findFirst({ where: { OR: [{ id: body.id }, { email: body.email }] } })) throw invalidField('id', 'a person with this id or e-mail exists');
+      const p = await people.create(body, by(req));
       res.status(201);
-      return db.person.create({ data: body, select });
+      return p;
     },
   );
 
@@ -75,7 +75,7 @@ export function peopleRoutes(registry: RouteRegistry, db: Db, auth: Auth): Route
     {
       method: 'patch',
       path: '/api/people/:id',
-      summary: 'Change a person’s role, department, language or active flag (administrator)',
+      summary: 'Change a person’s role, department, language or active flag (administrator; an audit record with before and after)',
       tags: ['people'],
       params: idParam,
       body: personBody.pick({ name: true, role: true, departmentId: true, locale: true }).partial().extend({ active: z.boolean().optional() }).strict(),
@@ -83,11 +83,7 @@ export function peopleRoutes(registry: RouteRegistry, db: Db, auth: Auth): Route
       responses: { 200: { description: 'Updated' }, 403: err, 404: err },
     },
     async ({ params, body, req }) => {
-      if (!(await db.person.findUnique({ where: { id: params.id } }))) throw notFound(`Person ${params.id}`);
-      if (params.id === req.auth!.personId && (body.active === false || (body.role && body.role !== 'admin'))) {
-        throw invalidField('active', 'you cannot deactivate or demote yourself');
-      }
-      return db.person.update({ where: { id: params.id }, data: body, select });
+      return people.update(params.id, body, by(req));
     },
   );
 
@@ -104,11 +100,8 @@ export function peopleRoutes(registry: RouteRegistry, db: Db, auth: Auth): Route
       responses: { 200: { description: 'The one-time password (shown once)' }, 403: err, 404: err },
     },
     async ({ params, body, req }) => {
-      const p = await db.person.findUnique({ where: { id: params.id } });
-      if (!p || !p.active) throw notFound(`Active person ${params.id}`);
-      const password = body.password ?? randomPassword();
-      await auth.setPassword(p.id, password, true);
-      return { personId: p.id, email: p.email, password, mustChangePassword: true };
+      const a = await people.issueAccount(params.id, by(req), body.password);
+      return { personId: a.personId, email: a.email, password: a.password, mustChangePassword: true };
     },
   );
   return router;

@@ -16,6 +16,17 @@ import { notFound } from '../errors';
 import { POLICY_ROLES } from '../roles';
 import type { RouteRegistry } from '../registry';
 import { errorResponse } from '../schemas';
+import { recordSecurityEvent } from '../security-log';
+
+/**
+ * Publish a definition as the policy's next version (nothing when it equals the latest);
+ * a new version is an audit record naming who published it.
+ */
+export async function publishPolicyVersion(db: Db, name: string, definition: unknown, by: { actorId: string; ip?: string; via?: string }) {
+  const r = await ensurePolicy(db, name, definition);
+  if (r.created) await recordSecurityEvent(db, { kind: 'policy_version_created', actor: by.actorId, data: { policy: r.id, name, via: by.via ?? 'api' }, ip: by.ip });
+  return r;
+}
 
 const nameParam = z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lower-case letters, digits, - or _') });
 const versionParams = nameParam.extend({ version: z.coerce.number().int().positive() });
@@ -37,7 +48,8 @@ export function policyRoutes(registry: RouteRegistry, db: Db): Router {
     return p;
   };
   async function publish(name: string, definition: unknown, res: import('express').Response) {
-    const r = await ensurePolicy(db, name, definition);
+    const req = res.req;
+    const r = await publishPolicyVersion(db, name, definition, { actorId: req.auth!.personId, ip: req.ip });
     const row = await db.deadlinePolicy.findUniqueOrThrow({ where: { id: r.id } });
     res.status(r.created ? 201 : 200);
     return view(row);

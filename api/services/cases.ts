@@ -13,12 +13,13 @@ import { archiveWorkflowHistory } from '../../activities/audit';
 import { recordEventRow } from '../../activities/store';
 import { firstChainRecord } from '../../activities/audit-chain';
 import type { ServerTiming } from '../timing';
-import type { Db } from '../../prisma/client';
+import { Prisma, type Db } from '../../prisma/client';
 import { complaintCase } from '../../workflows/complaint-case';
 import { CaseNoAttr, CaseStepAttr, CustomerAttr, OverdueAttr, SeverityAttr } from '../../workflows/search-attributes';
 import type { CaseInput, Category, Origin, Severity } from '../../workflows/types';
 import { HttpError, invalidField, notFound } from '../errors';
 import type { CreateComplaintBody } from '../schemas';
+import { storeAttachmentsInTx, type CheckedFile } from './attachments';
 
 export interface CaseServiceDeps {
   db: Db;
@@ -151,8 +152,15 @@ export function createCaseService(deps: CaseServiceDeps) {
      * first clock, first audit record) — atomic like a transaction, but without holding a
      * connection across round trips (on the embedded PGlite one open transaction holds the
      * whole database). Then the workflow is started. `timing` collects Server-Timing phases.
+     * With `attachments` (already checked), the statement and the files run in one
+     * transaction: the case is recorded with all of them or not at all.
      */
-    async create(body: CreateComplaintBody, idempotencyKey?: string, timing?: ServerTiming): Promise<{ created: boolean; case: ReturnType<typeof view> }> {
+    async create(
+      body: CreateComplaintBody,
+      idempotencyKey?: string,
+      extra: { attachments?: CheckedFile[]; uploadedBy?: string; timing?: ServerTiming } = {},
+    ): Promise<{ created: boolean; case: ReturnType<typeof view> }> {
+      const { timing } = extra;
       const [existing, rep, policyRow] = await Promise.all([
         idempotencyKey ? db.complaintCase.findUnique({ where: { idempotencyKey } }) : null,
         db.person.findUnique({ where: { id: body.salesRepId } }),
@@ -179,7 +187,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       try {
         // Gap-free per year: the counter row stays locked until the statement commits; a
         // failure (e.g. a concurrent request with the same Idempotency-Key) returns the number.
-        inserted = await db.$queryRaw<{ case_no: string; seq: number; created_at: Date }[]>`
+        const statement = Prisma.sql`
           WITH n AS (
             INSERT INTO case_counter (year, last) VALUES (${year}, 1)
             ON CONFLICT (year) DO UPDATE SET last = case_counter.last + 1
@@ -208,6 +216,18 @@ export function createCaseService(deps: CaseServiceDeps) {
             FROM c
           )
           SELECT case_no, seq, created_at FROM c`;
+        type Inserted = { case_no: string; seq: number; created_at: Date }[];
+        const files = extra.attachments ?? [];
+        inserted = files.length
+          ? await db.$transaction(
+              async (tx) => {
+                const rows = await tx.$queryRaw<Inserted>(statement);
+                await storeAttachmentsInTx(tx, caseId, files, extra.uploadedBy ?? rep.id);
+                return rows;
+              },
+              { maxWait: 15_000, timeout: 60_000 },
+            )
+          : await db.$queryRaw<Inserted>(statement);
       } catch (err) {
         if (idempotencyKey && isUniqueViolation(err)) {
           const winner = await db.complaintCase.findUnique({ where: { idempotencyKey } });

@@ -18,6 +18,9 @@ import type { T } from '../i18n';
 import { countdown, fmtTime, page, type Ctx } from '../layout';
 import { caseDataOf, mayRecordStep, similarCases } from '../queries';
 import type { WebKit } from '../index';
+import { addAttachments } from '../../api/services/attachments';
+import { ATTACHMENT_ROLES } from '../../api/routes/attachments';
+import { checkUploads, filesField } from './new';
 
 interface FormState {
   values: FormValues;
@@ -32,6 +35,7 @@ interface PageState {
   dismiss?: FormState;
   comp?: FormState;
   compDecision?: FormState;
+  attach?: FormState;
   flash?: string;
 }
 
@@ -97,7 +101,7 @@ export function casePages(router: Router, kit: WebKit): void {
   async function render(req: Request, res: Response, ctx: Ctx, caseNo: string, state: PageState = {}, status = 200) {
     const { t, tz, me } = ctx;
     const c = await load(caseNo);
-    const [events, docs, mails, people, departments, similar] = await Promise.all([
+    const [events, docs, mails, people, departments, similar, attachments] = await Promise.all([
       db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: [{ at: 'asc' }, { seq: 'asc' }], select: { at: true, kind: true, actor: true, data: true, seq: true } }),
       db.caseDocument.findMany({
         where: { caseId: c.id },
@@ -108,6 +112,11 @@ export function casePages(router: Router, kit: WebKit): void {
       db.person.findMany({ select: { id: true, name: true } }),
       db.department.findMany({ orderBy: { code: 'asc' } }),
       similarCases(db, c),
+      db.caseAttachment.findMany({
+        where: { caseId: c.id },
+        select: { id: true, fileName: true, mimeType: true, size: true, sha256: true, note: true, uploadedBy: true, createdAt: true },
+        orderBy: { createdAt: 'asc' },
+      }),
     ]);
     const names = new Map(people.map((p) => [p.id, p.name]));
     const depts = new Map(departments.map((d) => [d.id, t.lang === 'en' && d.nameEn ? d.nameEn : d.name]));
@@ -289,6 +298,7 @@ ${passwordField(t, 'f-dis-password', s)}
       if (kind === 'clock_stopped') return `${data.clockId} · ${t.enum(String(data.outcome ?? ''))}${data.lateReason ? ` · ${data.lateReason}` : ''}`;
       if (kind === 'deadline_extended') return `${data.clockId} → ${fmtTime(String(data.toDueAt ?? ''), tz)}`;
       if (kind === 'document_issued') return `${data.kind ?? ''} v${data.version ?? ''}`;
+      if (kind === 'attachment_added') return `${data.fileName ?? ''} · SHA-256 ${String(data.sha256 ?? '').slice(0, 12)}…`;
       return '';
     };
     const timeline = html`<section aria-labelledby="sec-tl"><h2 id="sec-tl">${t('timeline')}</h2><ol class="timeline card">${events.map((e) => {
@@ -296,6 +306,27 @@ ${passwordField(t, 'f-dis-password', s)}
       return html`<li><span class="when">${fmtTime(e.at, tz)}</span> <strong>${e.kind}</strong> ${summary(e.kind, data)} <span class="muted">· ${names.get(e.actor) ?? e.actor}</span>
 <details><summary>${t('details')}</summary><pre>${JSON.stringify(data, null, 2)}</pre></details></li>`;
     })}</ol></section>`;
+
+    // ---- attachments: every file with its SHA-256, a download link and who added it; the upload form while the case is not closed
+    const fmtSize = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} B`);
+    const mayAttach = c.status !== 'closed' && (ATTACHMENT_ROLES as readonly string[]).includes(me.role);
+    const sa = state.attach;
+    const attachmentSection = html`<section aria-labelledby="sec-att"><h2 id="sec-att">${t('attachments')} <span class="muted">(${attachments.length})</span></h2>
+<div class="table-wrap"><table class="stack-sm attachments"><thead><tr><th scope="col">${t('file')}</th><th scope="col">${t('type')}</th><th scope="col">${t('size')}</th><th scope="col">SHA-256</th><th scope="col">${t('uploaded_by')}</th><th scope="col">${t('when')}</th></tr></thead><tbody>${
+      attachments.length
+        ? attachments.map(
+            (a) => html`<tr data-attachment="${a.id}"><td data-label="${t('file')}"><a href="/api/complaints/${encodeURIComponent(c.caseNo)}/attachments/${a.id}" download="${a.fileName}">${a.fileName}</a>${a.note ? html`<br><span class="muted">${a.note}</span>` : ''}</td>
+<td data-label="${t('type')}">${a.mimeType}</td><td data-label="${t('size')}">${fmtSize(a.size)}</td><td data-label="SHA-256"><code class="hash">${a.sha256}</code></td>
+<td data-label="${t('uploaded_by')}">${names.get(a.uploadedBy) ?? a.uploadedBy}</td><td data-label="${t('when')}">${fmtTime(a.createdAt, tz)}</td></tr>`,
+          )
+        : html`<tr><td colspan="6">${t('nothing')}</td></tr>`
+    }</tbody></table></div>
+${mayAttach
+  ? html`<form method="post" action="${base}/attachments" class="card stack" enctype="multipart/form-data" novalidate id="attach-form">${generalError(sa)}
+${filesField(t, 'f-att-files', kit.attachmentLimits, sa?.errors.files)}
+<div class="field"><label for="f-att-note">${t('note_optional')}</label><input type="text" id="f-att-note" name="note" maxlength="1000" value="${sa?.values.note ?? ''}"></div>
+<div><button type="submit">${t('upload')}</button></div></form>`
+  : ''}</section>`;
 
     // ---- documents and mails
     const documents = html`<section aria-labelledby="sec-docs"><h2 id="sec-docs">${t('documents')}</h2><div class="table-wrap"><table class="stack-sm"><thead><tr><th scope="col">${t('kind')}</th><th scope="col">${t('version')}</th><th scope="col">${t('when')}</th><th scope="col">SHA-256</th><th scope="col">${t('download')}</th></tr></thead><tbody>${
@@ -330,6 +361,7 @@ ${s.countermeasures.length ? html`<p><strong>${t('countermeasures')}:</strong></
     const body = html`${header}
 <section aria-labelledby="sec-step-h"><h2 id="sec-step-h">${open ? html`${t('your_step')}: ${t.enum(c.step)}` : t('case_closed')}</h2>${open ? stepSection : ''}</section>
 ${clocks}
+${attachmentSection}
 ${countermeasures}
 ${rprSection}
 ${extension}
@@ -374,6 +406,29 @@ ${similarSection}`;
         return render(req, res, ctx, caseNo, { step: { ...r.state, values } }, r.status);
       }
       res.redirect(303, `/cases/${encodeURIComponent(caseNo)}?done=${encodeURIComponent(step)}`);
+    }),
+  );
+
+  router.post(
+    '/cases/:caseNo/attachments',
+    ...kit.upload,
+    kit.handle(async (req, res, ctx) => {
+      kit.requireRoles(ctx, ATTACHMENT_ROLES);
+      const caseNo = String(req.params.caseNo);
+      await load(caseNo);
+      const note = typeof req.body?.note === 'string' ? req.body.note.trim().slice(0, 1000) : '';
+      const uploads = req.upload?.files ?? [];
+      const checked = checkUploads(uploads, kit.attachmentLimits, ctx.t);
+      const values: FormValues = { note };
+      if (checked.error) return render(req, res, ctx, caseNo, { attach: { values, errors: { files: checked.error } } }, checked.status ?? 422);
+      if (!checked.files.length) return render(req, res, ctx, caseNo, { attach: { values, errors: { files: message('is required', ctx.t) } } }, 422);
+      try {
+        await addAttachments(db, caseNo, checked.files, ctx.me.id, note || null);
+      } catch (err) {
+        if (err instanceof HttpError) return render(req, res, ctx, caseNo, { attach: { values, errors: {}, general: `${err.status} · ${err.message}` } }, err.status);
+        throw err;
+      }
+      res.redirect(303, `/cases/${encodeURIComponent(caseNo)}?done=attachments#sec-att`);
     }),
   );
 

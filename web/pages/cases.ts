@@ -1,9 +1,10 @@
-/** The case list with filters and full-text search, and its CSV export. */
+/** The case list with filters, full-text search and pages, and its CSV / XLSX export (every matching case, not only the page). */
 import type { Router } from 'express';
+import { xlsx } from '../../templates/xlsx';
 import { HUMAN_STEPS } from '../../workflows/steps';
-import { attr, html } from '../html';
+import { attr, html, raw } from '../html';
 import { countdown, fmtTime, page } from '../layout';
-import { casesCsv, filterOf, listCases, type CaseFilter } from '../queries';
+import { caseExportRows, casesCsv, filterOf, listCases, pageOfCases, pagingOf, PAGE_SIZES, type CaseFilter } from '../queries';
 import type { WebKit } from '../index';
 import type { T } from '../i18n';
 
@@ -24,7 +25,9 @@ export function caseListPages(router: Router, kit: WebKit): void {
     kit.handle(async (req, res, ctx) => {
       const { t } = ctx;
       const f = filterOf(req.query as Record<string, unknown>);
-      const rows = await listCases(kit.db, f, ctx.tz);
+      const paging = pagingOf(req.query as Record<string, unknown>);
+      const { rows, total, page: pageNo, pages, size } = await pageOfCases(kit.db, f, ctx.tz, paging);
+      const link = (p: number) => `/cases?${[qs(f), `size=${size}`, `page=${p}`].filter(Boolean).join('&')}`;
       const filters = html`<form method="get" action="/cases" class="card filters" role="search" aria-label="${t('filter')}">
   <div class="field" style="grid-column:span 2"><label for="flt-q">${t('search')}</label><input type="search" id="flt-q" name="q" value="${f.q ?? ''}" placeholder="${t('search_hint')}"></div>
   ${select(t, 'status', t('status'), ['open', 'closed', 'interrupted'], f.status)}
@@ -36,8 +39,9 @@ export function caseListPages(router: Router, kit: WebKit): void {
   <div class="field"><label for="flt-product">${t('product')}</label><input type="text" id="flt-product" name="product" value="${f.product ?? ''}"></div>
   <div class="field"><label for="flt-from">${t('period')} · ${t('from')}</label><input type="date" id="flt-from" name="from" value="${f.from ?? ''}"></div>
   <div class="field"><label for="flt-to">${t('to')}</label><input type="date" id="flt-to" name="to" value="${f.to ?? ''}"></div>
+  <div class="field"><label for="flt-size">${t('per_page')}</label><select id="flt-size" name="size">${PAGE_SIZES.map((n) => html`<option value="${n}"${attr('selected', n === size)}>${n}</option>`)}</select></div>
   <div class="field check"><input type="checkbox" id="flt-overdue" name="overdue" value="1"${attr('checked', f.overdue)}><label for="flt-overdue">${t('only_overdue')}</label></div>
-  <div class="actions"><button type="submit">${t('filter')}</button><a class="button secondary" href="/cases">${t('reset')}</a><a class="button secondary" href="/cases.csv?${qs(f)}" download>${t('export_csv')}</a></div>
+  <div class="actions"><button type="submit">${t('filter')}</button><a class="button secondary" href="/cases">${t('reset')}</a><a class="button secondary" href="/cases.csv?${qs(f)}" download>${t('export_csv')}</a><a class="button secondary" href="/cases.xlsx?${qs(f)}" download>${t('export_xlsx')}</a></div>
 </form>`;
       const list = rows.map((c) => {
         const next = c.clocks[0];
@@ -52,10 +56,19 @@ export function caseListPages(router: Router, kit: WebKit): void {
   <td data-label="${t('clock')}">${next ? html`${t.enum(next.clock)} ${countdown(t, next.dueAt, next.startedAt, ctx.tz)}` : '—'}</td>
 </tr>`;
       });
+      const first = total ? (pageNo - 1) * size + 1 : 0;
+      const pagerOf = (top: boolean) => html`<nav class="pager" aria-label="${t('paging')}${top ? '' : ' 2'}">
+<span${top ? raw(' role="status" id="total"') : ''}><strong>${total}</strong> ${t('results')}${total ? html` · ${first}–${first + rows.length - 1}` : ''}</span>
+${pages > 1
+  ? html`${pageNo > 1 ? html`<a href="${link(pageNo - 1)}" rel="prev">← ${t('prev_page')}</a>` : ''}
+<span class="current" aria-current="page">${t.lang === 'zh' ? `第 ${pageNo} / ${pages} 页` : `Page ${pageNo} of ${pages}`}</span>
+${pageNo < pages ? html`<a href="${link(pageNo + 1)}" rel="next">${t('next_page')} →</a>` : ''}`
+  : ''}</nav>`;
       const body = html`${filters}
-<p class="muted" role="status">${rows.length} ${t('results')}</p>
+${pagerOf(true)}
 <div class="table-wrap"><table class="stack-sm"><thead><tr><th scope="col">${t('case_no')}</th><th scope="col">${t('received')}</th><th scope="col">${t('customer')}</th><th scope="col">${t('product')}</th><th scope="col">${t('severity')}</th><th scope="col">${t('status')}</th><th scope="col">${t('step')}</th><th scope="col">${t('clock')}</th></tr></thead>
-<tbody>${list.length ? list : html`<tr><td colspan="8">${t('nothing')}</td></tr>`}</tbody></table></div>`;
+<tbody>${list.length ? list : html`<tr><td colspan="8">${t('nothing')}</td></tr>`}</tbody></table></div>
+${pages > 1 ? pagerOf(false) : ''}`;
       res.type('html').send(page(ctx, t, t('cases'), body));
     }),
   );
@@ -68,6 +81,17 @@ export function caseListPages(router: Router, kit: WebKit): void {
         .type('text/csv; charset=utf-8')
         .set('Content-Disposition', 'attachment; filename="cases.csv"')
         .send(casesCsv(rows, ctx.tz));
+    }),
+  );
+
+  router.get(
+    '/cases.xlsx',
+    kit.handle(async (req, res, ctx) => {
+      const rows = await listCases(kit.db, filterOf(req.query as Record<string, unknown>), ctx.tz, 10_000);
+      res
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .set('Content-Disposition', 'attachment; filename="cases.xlsx"')
+        .send(xlsx('cases', caseExportRows(rows, ctx.tz)));
     }),
   );
 }

@@ -1,12 +1,13 @@
 /** Sign-in (api/auth session cookie), sign-out, password change. */
-import type { Request, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { csrfToken } from '../../api/csrf';
 import { requestToken, SESSION_COOKIE } from '../../api/auth';
 import { HttpError } from '../../api/errors';
 import { html } from '../html';
 import { page } from '../layout';
 import { safeNext, type WebKit } from '../index';
 
-export function signInPages(router: Router, kit: WebKit): void {
+export function signInPages(router: Router, kit: WebKit, csrfStrict: RequestHandler): void {
   const { auth } = kit;
 
   const form = (req: Request, res: Response, opts: { email?: string; error?: string; next?: string; status?: number } = {}) => {
@@ -30,13 +31,14 @@ export function signInPages(router: Router, kit: WebKit): void {
     <div class="field"><label for="password">${t('password')}</label><input type="password" id="password" name="password" autocomplete="current-password" required></div>
     <button type="submit">${t('sign_in')}</button>
   </form></div>`,
+          { csrf: csrfToken(req, res) },
         ),
       );
   };
 
   router.get('/signin', (req, res) => form(req, res));
 
-  router.post('/signin', ...kit.form, async (req, res, next) => {
+  router.post('/signin', ...kit.form, csrfStrict, async (req, res, next) => {
     const t = kit.tOf(req);
     const email = String(req.body?.email ?? '').trim();
     const password = String(req.body?.password ?? '');
@@ -54,9 +56,9 @@ export function signInPages(router: Router, kit: WebKit): void {
     }
   });
 
-  router.post('/signout', async (req, res) => {
+  router.post('/signout', ...kit.form, csrfStrict, async (req, res) => {
     const token = requestToken(req);
-    if (token) await auth.signOut(token);
+    if (token) await auth.signOut(token, { ip: req.ip });
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.redirect(303, '/signin');
   });
