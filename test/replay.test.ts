@@ -2,6 +2,7 @@
  * Replays the recorded histories under test/histories with the current workflow code.
  * A change that would break a running case (non-determinism) fails here, in CI.
  * Re-record after an intended, versioned change: RECORD_HISTORIES=1 npx jest test/procedure.workflow.test.ts
+ * (the quarterly survey: RECORD_HISTORIES=1 npx jest test/csi.e2e.test.ts)
  */
 import fs from 'node:fs';
 import path from 'node:path';
