@@ -261,6 +261,30 @@ test('the quarterly round: mail, link, answer, index, reminder to non-respondent
   expect(content).not.toMatch(/\/Subtype\s*\/Image/);
   expect((await qam('GET', `/api/satisfaction/csi/${year}-Q3.pdf`)).status).toBe(404);
 
+  // The web page: the quarter's CSI, response rate, priorities, the PDF link and the post-closure survey; in the navigation for the roles that read it.
+  const cookieOf = async (email: string) => {
+    const r = await stack.anon('POST', '/api/auth/login', { email, password: TEST_PASSWORD });
+    expect(r.status).toBe(200);
+    return /qms_session=[^;]+/.exec(r.headers.get('set-cookie') ?? '')![0];
+  };
+  const web = async (cookie: string, p: string) => {
+    const r = await fetch(stack.baseUrl + p, { headers: { cookie }, redirect: 'manual' });
+    return { status: r.status, text: await r.text() };
+  };
+  const qamCookie = await cookieOf('liu.yang@example.com');
+  const sat = await web(qamCookie, `/satisfaction?quarter=${QUARTER}`);
+  expect(sat.status).toBe(200);
+  expect(sat.text).toMatch(/data-testid="csi-overall"[^>]*>-1\.0</);
+  expect(sat.text).toMatch(new RegExp(`data-testid="csi-response-rate">${Math.round((3 / (activeContacts + 1)) * 1000) / 10}%<`));
+  expect(sat.text).toContain(`href="/api/satisfaction/csi/${QUARTER}.pdf?lang=zh"`);
+  expect(sat.text).toMatch(/<ol><li><strong>交期<\/strong> -75\.0/);
+  expect(sat.text).toContain(`华东精工-${tag}`);
+  expect(sat.text).toContain('结案后二度满意');
+  expect(sat.text).toContain('href="/satisfaction"');
+  const salesCookie = await cookieOf('wang.fang@example.com');
+  expect((await web(salesCookie, '/satisfaction')).status).toBe(403);
+  expect((await web(salesCookie, '/work')).text).not.toContain('href="/satisfaction"');
+
   // A second run for the quarter sends nothing twice.
   const before = stack.inbox.length;
   const rerun = await stack.env.client.workflow.execute(quarterlySurvey, { taskQueue: stack.taskQueue, workflowId: uid('quarterly-survey'), args: [{ quarter: QUARTER }] });
