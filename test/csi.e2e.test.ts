@@ -105,7 +105,7 @@ test('the quarterly round: mail, link, answer, index, reminder to non-respondent
   expect(c2.status).toBe(201);
   // A customer on a case of the quarter, never registered: derived when the round opens.
   const policy = await stack.db.deadlinePolicy.findFirstOrThrow({ where: { name: stack.policyName } });
-  await stack.db.complaintCase.create({
+  const closedCase = await stack.db.complaintCase.create({
     data: {
       caseNo: `CC-${year}-${crypto.randomInt(1000, 9999)}`,
       year,
@@ -128,6 +128,20 @@ test('the quarterly round: mail, link, answer, index, reminder to non-respondent
       step: 'closed',
       closedAt: new Date(Date.UTC(year, 4, 20)),
       resolution: 'resolved',
+    },
+  });
+  // Its post-closure survey, answered dissatisfied in the quarter (shown on /satisfaction).
+  await stack.db.satisfactionSurvey.create({
+    data: {
+      caseId: closedCase.id,
+      tokenHash: crypto.randomBytes(32).toString('hex'),
+      createdAt: new Date(Date.UTC(year, 4, 20)),
+      expiresAt: new Date(Date.UTC(year, 5, 20)),
+      answeredAt: new Date(Date.UTC(year, 4, 22)),
+      outcome: 'dissatisfied',
+      speed: 2,
+      communication: 3,
+      comment: '回复太慢',
     },
   });
   const activeContacts = await stack.db.customerContact.count({ where: { active: true, customer: { active: true } } });
@@ -280,6 +294,9 @@ test('the quarterly round: mail, link, answer, index, reminder to non-respondent
   expect(sat.text).toMatch(/<ol><li><strong>交期<\/strong> -75\.0/);
   expect(sat.text).toContain(`华东精工-${tag}`);
   expect(sat.text).toContain('结案后二度满意');
+  expect(sat.text).toContain('data-testid="second-answered">1<');
+  expect(sat.text).toContain(`href="/cases/${closedCase.caseNo}"`);
+  expect(sat.text).toMatch(/待跟进<\/span> <span class="muted">“回复太慢”/);
   expect(sat.text).toContain('href="/satisfaction"');
   const salesCookie = await cookieOf('wang.fang@example.com');
   expect((await web(salesCookie, '/satisfaction')).status).toBe(403);

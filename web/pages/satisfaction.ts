@@ -36,6 +36,30 @@ function scoreBars(title: string, items: { label: string; value: number | null }
   </svg></figure>`;
 }
 
+/** The overall CSI over quarters as a line on −100 … 100 (inline SVG); a quarter without data leaves a gap. */
+function scoreLine(title: string, points: { label: string; value: number | null }[]): SafeHtml {
+  const w = 560;
+  const h = 200;
+  const pad = { l: 36, r: 12, t: 14, b: 28 };
+  const slot = (w - pad.l - pad.r) / Math.max(1, points.length);
+  const x = (i: number) => pad.l + i * slot + slot / 2;
+  const y = (v: number) => pad.t + ((h - pad.t - pad.b) * (100 - Math.max(-100, Math.min(100, v)))) / 200;
+  const segments: string[][] = [];
+  let current: string[] = [];
+  points.forEach((p, i) => {
+    if (p.value === null) {
+      if (current.length) segments.push(current);
+      current = [];
+    } else current.push(`${f1(x(i))},${f1(y(p.value))}`);
+  });
+  if (current.length) segments.push(current);
+  return html`<figure class="fig"><svg class="chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="${title}">
+    ${[100, 50, 0, -50, -100].map((v) => html`<line x1="${pad.l}" x2="${w - pad.r}" y1="${f1(y(v))}" y2="${f1(y(v))}" stroke="${v === 0 ? '#52606d' : '#d9e2ec'}"${v === 0 ? html` stroke-dasharray="3 3"` : ''}/><text x="${pad.l - 4}" y="${f1(y(v) + 4)}" text-anchor="end">${v}</text>`)}
+    ${segments.map((seg) => html`<polyline points="${seg.join(' ')}" fill="none" stroke="#f59e0b" stroke-width="2"/>`)}
+    ${points.map((p, i) => html`<g><title>${p.label}: ${fmtScore(p.value)}</title>${p.value === null ? '' : html`<circle cx="${f1(x(i))}" cy="${f1(y(p.value))}" r="3.5" fill="${p.value < 0 ? '#b42318' : '#0b5cad'}"/><text x="${f1(x(i))}" y="${f1(y(p.value) - 7)}" text-anchor="middle">${fmtScore(p.value)}</text>`}<text x="${f1(x(i))}" y="${h - 8}" text-anchor="middle">${p.label}</text></g>`)}
+  </svg></figure>`;
+}
+
 export function satisfactionPage(router: Router, kit: WebKit): void {
   const { db } = kit;
   router.get(
@@ -91,7 +115,7 @@ ${scoreBars(t('csi_by_customer'), report.customers.map((c) => ({ label: c.custom
 ${dataTable(t('details'), [t('customer'), ...report.parts.map((p) => part(p.part)), 'CSI', t('response_rate')], report.customers.map((c) => [c.customerName, ...report.parts.map((p) => fmtScore(c.parts[p.part])), fmtScore(c.overall), `${c.answered}/${c.sent}`]))}
 </section>
 <section class="card" aria-labelledby="s5"><h2 id="s5">${t('csi_trend')}</h2>
-${scoreBars(t('csi_trend'), report.trend.map((x) => ({ label: x.quarter, value: x.overall })))}
+${scoreLine(t('csi_trend'), report.trend.map((x) => ({ label: x.quarter, value: x.overall })))}
 ${dataTable(t('details'), [t('quarter'), 'CSI', t('response_rate')], report.trend.map((x) => [x.quarter, fmtScore(x.overall), fmtRate(x.responseRate)]))}
 </section>
 </div>`
