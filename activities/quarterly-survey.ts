@@ -22,7 +22,8 @@ import { DateTime } from 'luxon';
 import type { Db } from '../prisma/client';
 import { renderCsiInvitation, renderCsiReportMail } from '../templates/mail/csi';
 import { renderCsiReport } from '../templates/pdf/csi-report';
-import { parseDuration } from './calendar/duration';
+import { defaultCalendar, nextWorkingInstant, parseDuration, type WorkingCalendar } from './calendar';
+import { policyDefinitionSchema } from './policy';
 import { computeCsi, csiScoresSchema, CSI_PART_LABELS, DEFAULT_CSI_SCORES, fmtRate, fmtScore, parseQuarter, quartersUpTo, type CsiGrade, type CsiIndex, type CsiPart, type CsiScores } from './csi';
 import { sha256 } from './hash';
 import type { MailDelivery } from './mail/delivery';
@@ -36,6 +37,8 @@ export interface CsiSettings {
   closeAfter: string;
   /** Grade scores (CSI_SCORES, default A=100 … C=0, D=−100). */
   scores: CsiScores;
+  /** The deadline policy whose company calendar says when the round opens: the first working moment (DEADLINE_POLICY_NAME, default "default"). */
+  calendarPolicy?: string;
 }
 
 export const DEFAULT_CSI_SETTINGS: CsiSettings = { remindAfter: ['7d'], closeAfter: '14d', scores: DEFAULT_CSI_SCORES };
@@ -176,6 +179,12 @@ export function createQuarterlySurveyActivities(deps: QuarterlySurveyDeps) {
   };
   const linkFor = (responseId: string) => `${deps.publicUrl}/csi/${tokenFor(responseId)}`;
 
+  /** The company calendar of the deadline policy (latest version); the built-in one if there is none. */
+  async function companyCalendar(): Promise<WorkingCalendar> {
+    const policy = await db.deadlinePolicy.findFirst({ where: { name: settings.calendarPolicy ?? 'default' }, orderBy: { version: 'desc' } });
+    return policy ? policyDefinitionSchema.parse(policy.definition).calendar : defaultCalendar;
+  }
+
   async function loadRound(roundId: string) {
     const round = await db.csiRound.findUnique({ where: { id: roundId } });
     if (!round) throw ApplicationFailure.nonRetryable(`CSI round ${roundId} does not exist`, 'NotFound');
@@ -211,9 +220,11 @@ export function createQuarterlySurveyActivities(deps: QuarterlySurveyDeps) {
   return {
     /**
      * Open the quarter's round once (a second call returns the same round and its times) and
-     * create a questionnaire for every active contact while the round is open.
+     * create a questionnaire for every active contact while the round is open. The round opens
+     * at the first working moment of the company calendar at or after `asOf` (the Schedule fires
+     * on the 1st, which may be a holiday); reminders and closing count from then.
      */
-    async openCsiRound(input: { asOf: string; quarter?: string; remindAfter?: string[]; closeAfter?: string; workflowId?: string }): Promise<{ roundId: string; quarter: string; remindAt: string[]; closesAt: string; status: string; questionnaires: number; derived: number }> {
+    async openCsiRound(input: { asOf: string; quarter?: string; remindAfter?: string[]; closeAfter?: string; workflowId?: string }): Promise<{ roundId: string; quarter: string; openedAt: string; remindAt: string[]; closesAt: string; status: string; questionnaires: number; derived: number }> {
       const asOf = new Date(input.asOf);
       const quarter = input.quarter ?? previousQuarter(asOf, deps.timeZone);
       parseQuarter(quarter);
@@ -227,9 +238,10 @@ export function createQuarterlySurveyActivities(deps: QuarterlySurveyDeps) {
         } catch (err) {
           throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidInput');
         }
-        const remindAt = remindAfter.filter((ms) => ms < closeAfter).sort((a, b) => a - b).map((ms) => new Date(asOf.getTime() + ms));
+        const opensAt = nextWorkingInstant(asOf, await companyCalendar());
+        const remindAt = remindAfter.filter((ms) => ms < closeAfter).sort((a, b) => a - b).map((ms) => new Date(opensAt.getTime() + ms));
         await db.csiRound.createMany({
-          data: [{ quarter, openedAt: asOf, remindAt, closesAt: new Date(asOf.getTime() + closeAfter), scores: csiScoresSchema.parse(settings.scores), workflowId: input.workflowId ?? null }],
+          data: [{ quarter, openedAt: opensAt, remindAt, closesAt: new Date(opensAt.getTime() + closeAfter), scores: csiScoresSchema.parse(settings.scores), workflowId: input.workflowId ?? null }],
           skipDuplicates: true,
         });
         round = await db.csiRound.findUniqueOrThrow({ where: { quarter } });
@@ -250,6 +262,7 @@ export function createQuarterlySurveyActivities(deps: QuarterlySurveyDeps) {
       return {
         roundId: round.id,
         quarter,
+        openedAt: round.openedAt.toISOString(),
         remindAt: round.remindAt.map((d) => d.toISOString()),
         closesAt: round.closesAt.toISOString(),
         status: round.status,

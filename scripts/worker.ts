@@ -39,7 +39,7 @@ export async function createWorker(config: Config) {
     company: { name: config.env.COMPANY_NAME, nameEn: config.env.COMPANY_NAME_EN },
     temporal: new Client({ connection, namespace: config.temporal.namespace }),
     linkSecret: config.linkSecret(),
-    csi: config.csi,
+    csi: { ...config.csi, calendarPolicy: config.env.DEADLINE_POLICY_NAME },
   });
   const worker = await Worker.create({
     connection,

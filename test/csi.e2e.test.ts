@@ -22,6 +22,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DateTime } from 'luxon';
 import type { ParsedMail } from 'mailparser';
 import { createAuth } from '../api/auth';
+import { isWorkingInstant } from '../activities/calendar';
+import { policyDefinitionSchema } from '../activities/policy';
 import { RADAR_COLOR } from '../templates/pdf/charts';
 import { ensureSchedules, QUARTERLY_SURVEY_SCHEDULE_ID } from '../scripts/schedules';
 import { ensureTimeSkippingServer } from '../scripts/time-skipping-server';
@@ -147,6 +149,19 @@ test('the quarterly round: mail, link, answer, index, reminder to non-respondent
   const activeContacts = await stack.db.customerContact.count({ where: { active: true, customer: { active: true } } });
 
   const handle = await stack.env.client.workflow.start(quarterlySurvey, { taskQueue: stack.taskQueue, workflowId: uid('quarterly-survey'), args: [{ quarter: QUARTER }] });
+
+  // The round opens at the first working moment of the company calendar (now, or the next working morning).
+  const opened = await eventually(() => stack.db.csiRound.findUnique({ where: { quarter: QUARTER } }), 60_000, 'round');
+  const startedAt = await stack.env.currentTimeMs();
+  const seededCalendar = policyDefinitionSchema.parse((await stack.db.deadlinePolicy.findFirstOrThrow({ where: { name: 'default' }, orderBy: { version: 'desc' } })).definition).calendar;
+  expect(isWorkingInstant(opened.openedAt, seededCalendar)).toBe(true);
+  expect(opened.openedAt.getTime()).toBeLessThan(startedAt + 5 * DAY);
+  expect(opened.closesAt.getTime() - opened.openedAt.getTime()).toBe(14 * DAY);
+  expect(opened.remindAt.map((d) => d.getTime() - opened.openedAt.getTime())).toEqual([7 * DAY]);
+  if (opened.openedAt.getTime() > startedAt) {
+    expect(mailsOf('csi_invitation')).toHaveLength(0); // nothing before the round opens
+    await stack.env.sleep(opened.openedAt.getTime() - startedAt);
+  }
 
   // Every contact gets one invitation in their language, the derived one too.
   const mine = [`zhao.${tag}@customer.test`, `mary.${tag}@customer.test`, `qian.${tag}@customer.test`, `derived.${tag}@customer.test`];

@@ -1,7 +1,8 @@
 /**
  * 顾客满意度调查 — the quarterly questionnaire (§6(4)), started by the `quarterly-survey`
  * Temporal Schedule on the first day of each quarter (scripts/schedules.ts): open the
- * quarter's round (once), mail every contact their link, remind those who have not answered
+ * quarter's round (once), wait for the first working moment of the company calendar, mail
+ * every contact their link, remind those who have not answered
  * at the reminder time(s), close the round at its closing time, then compute the CSI, file
  * the report (Chinese and English) and mail it to the QA manager(s).
  *
@@ -52,6 +53,8 @@ export async function quarterlySurvey(input: QuarterlySurveyInput = {}): Promise
   let invited = 0;
   const reminded: number[] = [];
   if (round.status === 'open') {
+    // The first working moment of the company calendar (the 1st may be a holiday).
+    await sleepUntil(round.openedAt);
     invited = (await acts.sendCsiInvitations({ roundId: round.roundId })).sent;
     for (const [i, at] of round.remindAt.entries()) {
       await sleepUntil(at);
