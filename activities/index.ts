@@ -13,6 +13,7 @@ import { createDigestActivities } from './mail/digest';
 import { createMailActivities } from './mail/notices';
 import type { MailTransport } from './mail/transport';
 import { createMailDelivery } from './mail/delivery';
+import { createQuarterlySurveyActivities, type CsiSettings } from './quarterly-survey';
 import { createReportActivities } from './reports';
 import { createStoreActivities } from './store';
 import { createSurveyActivities } from './surveys';
@@ -32,6 +33,8 @@ export interface ActivityDeps {
   temporal?: Client;
   /** Secret for the customers' survey links (LINK_SECRET). */
   linkSecret?: string;
+  /** The quarterly questionnaire: reminder and closing times, grade scores (CSI_* settings). */
+  csi?: Partial<CsiSettings>;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -44,6 +47,16 @@ export function createActivities(deps: ActivityDeps) {
     ...createAuditActivities({ db: deps.db, temporal: deps.temporal }),
     ...createDocumentActivities({ db: deps.db, timeZone: deps.timeZone, company: deps.company, language: deps.documentLanguage }),
     ...createReportActivities({ db: deps.db, timeZone: deps.timeZone, company: deps.company, mail: createMailDelivery(deps), mailDomain: deps.mailDomain }),
+    ...createQuarterlySurveyActivities({
+      db: deps.db,
+      timeZone: deps.timeZone,
+      company: deps.company,
+      mail: createMailDelivery(deps),
+      mailDomain: deps.mailDomain,
+      publicUrl: deps.publicUrl,
+      linkSecret: deps.linkSecret,
+      csi: deps.csi,
+    }),
   };
 }
 

@@ -191,13 +191,15 @@ export async function monthlyStats(db: Db, month: string, timeZone: string): Pro
 
 // ── Filing and the monthly activities ───────────────────────────────────────────────────
 
-export type PeriodKind = 'register_pdf' | 'register_csv' | 'register_xlsx' | 'monthly_review';
+export type PeriodKind = 'register_pdf' | 'register_csv' | 'register_xlsx' | 'monthly_review' | 'csi_report' | 'csi_report_en';
 
 const PERIOD_FORMS: Record<PeriodKind, { docNo: string; stem: string; ext: string; mime: string }> = {
   register_pdf: { docNo: 'QR-7-06', stem: 'market-quality-register', ext: 'pdf', mime: 'application/pdf' },
   register_csv: { docNo: 'QR-7-06', stem: 'market-quality-register', ext: 'csv', mime: 'text/csv; charset=utf-8' },
   register_xlsx: { docNo: 'QR-7-06', stem: 'market-quality-register', ext: 'xlsx', mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
   monthly_review: { docNo: 'QR-7-07', stem: 'monthly-quality-review', ext: 'pdf', mime: 'application/pdf' },
+  csi_report: { docNo: 'QR-6-04', stem: 'customer-satisfaction', ext: 'pdf', mime: 'application/pdf' },
+  csi_report_en: { docNo: 'QR-6-04', stem: 'customer-satisfaction-en', ext: 'pdf', mime: 'application/pdf' },
 };
 
 export interface ReportDeps {

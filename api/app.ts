@@ -17,6 +17,8 @@ import { attachmentRoutes } from './routes/attachments';
 import { auditLogRoutes } from './routes/security';
 import { stepRoutes } from './routes/steps';
 import { surveyRoutes } from './routes/survey';
+import { csiRoutes } from './routes/csi';
+import { customerRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
 import { outboxRouter } from './routes/outbox';
 import { mailRoutes } from './routes/mail';
@@ -77,6 +79,8 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   app.use(mailRoutes(registry, deps.db));
   app.use(reportRoutes(registry, { db: deps.db, cases, timeZone: deps.timeZone, company }));
   app.use(surveyRoutes(registry, { db: deps.db, temporal: deps.temporal, cases }));
+  app.use(customerRoutes(registry, deps.db));
+  app.use(csiRoutes(registry, { db: deps.db, timeZone: deps.timeZone, company }));
   app.use(policyRoutes(registry, deps.db));
   app.use(auditLogRoutes(registry, deps.db));
   app.use(auditRoutes(registry, { db: deps.db, temporal: deps.temporal, timeZone: deps.timeZone, company }));

@@ -35,6 +35,16 @@ const seedSchema = z.object({
       locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
     }),
   ),
+  /** Customers of the quarterly satisfaction questionnaire (optional; also derived from cases). */
+  customers: z
+    .array(
+      z.object({
+        name: z.string().trim().min(1),
+        nameEn: z.string().optional(),
+        contacts: z.array(z.object({ name: z.string().trim().min(1), email: z.string().email(), language: z.enum(['zh', 'en']).default('zh') })).default([]),
+      }),
+    )
+    .default([]),
   policy: z.object({ name: z.string().default('default'), definition: policyDefinitionSchema }),
 });
 
@@ -78,6 +88,7 @@ export interface AdminSeedResult {
 export async function seed(db: Db, data: SeedFile, opts: SeedOptions = {}): Promise<SeedResult> {
   const deps = await db.department.createMany({ data: data.departments, skipDuplicates: true });
   const people = await db.person.createMany({ data: data.people, skipDuplicates: true });
+  await seedCustomers(db, data.customers);
   const existing = await db.deadlinePolicy.findFirst({ where: { name: data.policy.name }, orderBy: { version: 'desc' }, select: { id: true } });
   const policy =
     existing && opts.policy !== 'apply'
@@ -85,6 +96,19 @@ export async function seed(db: Db, data: SeedFile, opts: SeedOptions = {}): Prom
       : await ensurePolicy(db, data.policy.name, data.policy.definition);
   const admin = await ensureAdminAccount(db, data, opts);
   return { departments: deps.count, people: people.count, policy, admin };
+}
+
+/** Customers and their contacts, each created once by name (administration owns them afterwards). */
+export async function seedCustomers(db: Db, customers: SeedFile['customers']): Promise<number> {
+  let created = 0;
+  for (const c of customers) {
+    const r = await db.customer.createMany({ data: [{ name: c.name, nameEn: c.nameEn ?? null, source: 'admin' }], skipDuplicates: true });
+    if (!r.count) continue;
+    const row = await db.customer.findUniqueOrThrow({ where: { name: c.name } });
+    await db.customerContact.createMany({ data: c.contacts.map((k) => ({ customerId: row.id, name: k.name, email: k.email.toLowerCase(), language: k.language })), skipDuplicates: true });
+    created++;
+  }
+  return created;
 }
 
 /**

@@ -7,7 +7,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { durationString } from '../activities/calendar/duration';
+import { durationError, durationString, parseDuration } from '../activities/calendar/duration';
+import { csiScoresSchema, DEFAULT_CSI_SCORES } from '../activities/csi';
+import type { CsiSettings } from '../activities/quarterly-survey';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z
@@ -59,6 +61,17 @@ const envSchema = z.object({
   // Secret for links sent to customers (survey); default: generated once under DATA_DIR.
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 
+  // The quarterly customer satisfaction questionnaire (§6(4)).
+  /** Reminders to contacts who have not answered, after the round opens: one duration or several ("7d,11d"). */
+  CSI_REMIND_AFTER: z
+    .string()
+    .default('7d')
+    .refine((s) => s.split(',').every((d) => durationError(d.trim()) === undefined), { message: 'must be durations like 7d or 7d,11d' }),
+  /** The round closes this long after it opens; later answers are refused. */
+  CSI_CLOSE_AFTER: durationString.default('14d'),
+  /** Grade scores as JSON, e.g. {"A":100,"A-":80,"B+":60,"B":40,"B-":20,"C":0,"D":-100} (the default). */
+  CSI_SCORES: z.string().optional(),
+
   // Company / procedure.
   COMPANY_NAME: z.string().default('XX公司'),
   COMPANY_NAME_EN: z.string().default('XX Company'),
@@ -98,6 +111,8 @@ export interface Config {
     tls?: { serverName?: string; cert?: string; key?: string; ca?: string } | boolean;
   };
   databaseUrl: string;
+  /** The quarterly questionnaire's times and grade scores. */
+  csi: CsiSettings;
 }
 
 /** Parse and validate the environment; throws a readable error naming each bad variable. */
@@ -111,12 +126,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.RECORD_RETENTION_YEARS < env.RECORD_RETENTION_MIN_YEARS) {
     throw new Error(`Invalid configuration:\n  RECORD_RETENTION_YEARS: must be at least RECORD_RETENTION_MIN_YEARS (${env.RECORD_RETENTION_MIN_YEARS}), the legal minimum`);
   }
+  const csi = csiSettings(env);
   const dataDir = path.resolve(env.DATA_DIR);
   const tlsFiles = env.TEMPORAL_TLS_CERT || env.TEMPORAL_TLS_KEY || env.TEMPORAL_TLS_CA;
   return {
     env,
     dataDir,
     outboxDir: path.resolve(env.OUTBOX_DIR ?? path.join(dataDir, 'outbox')),
+    csi,
     linkSecret: () => env.LINK_SECRET ?? fileSecret(path.join(dataDir, 'link-secret')),
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}`).replace(/\/$/, ''),
     embeddedTemporal: !env.TEMPORAL_ADDRESS,
@@ -147,4 +164,25 @@ function fileSecret(file: string): string {
     }
     return fs.readFileSync(file, 'utf8').trim();
   }
+}
+
+/** CSI_REMIND_AFTER, CSI_CLOSE_AFTER and CSI_SCORES, checked together (every reminder before the close). */
+export function csiSettings(env: Pick<Env, 'CSI_REMIND_AFTER' | 'CSI_CLOSE_AFTER' | 'CSI_SCORES'>): CsiSettings {
+  const remindAfter = env.CSI_REMIND_AFTER.split(',').map((d) => d.trim());
+  const close = parseDuration(env.CSI_CLOSE_AFTER).ms;
+  const late = remindAfter.find((d) => parseDuration(d).ms >= close);
+  if (late) throw new Error(`Invalid configuration:\n  CSI_REMIND_AFTER: ${late} is not before CSI_CLOSE_AFTER (${env.CSI_CLOSE_AFTER})`);
+  let scores = DEFAULT_CSI_SCORES;
+  if (env.CSI_SCORES) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(env.CSI_SCORES);
+    } catch {
+      throw new Error('Invalid configuration:\n  CSI_SCORES: is not JSON');
+    }
+    const parsed = csiScoresSchema.safeParse(raw);
+    if (!parsed.success) throw new Error(`Invalid configuration:\n  CSI_SCORES: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'scores'} ${i.message}`).join('; ')}`);
+    scores = parsed.data;
+  }
+  return { remindAfter, closeAfter: env.CSI_CLOSE_AFTER, scores };
 }

@@ -1,7 +1,9 @@
 /**
  * Temporal Schedules the product needs, created idempotently at worker start:
  * `daily-digest` runs the dailyDigest workflow every day at 07:30 in TIME_ZONE;
- * `monthly-review` runs monthlyReview on the 1st at 06:00 (last month's statistics).
+ * `monthly-review` runs monthlyReview on the 1st at 06:00 (last month's statistics);
+ * `quarterly-survey` runs quarterlySurvey on 1 January, April, July and October at 08:00
+ * (the customer satisfaction questionnaire about the quarter just ended).
  * An existing schedule is left running and its spec/action brought up to date, so a
  * changed TIME_ZONE or task queue takes effect on the next worker start.
  */
@@ -45,10 +47,27 @@ export function monthlyReviewScheduleOptions(s: ScheduleSettings): ScheduleOptio
   };
 }
 
+export const QUARTERLY_SURVEY_SCHEDULE_ID = 'quarterly-survey';
+
+/** The first day of each quarter, 08:00 in TIME_ZONE: the questionnaire about the quarter just ended (§6(4)). */
+export function quarterlySurveyScheduleOptions(s: ScheduleSettings): ScheduleOptions {
+  return {
+    scheduleId: QUARTERLY_SURVEY_SCHEDULE_ID,
+    spec: {
+      calendars: [{ month: [{ start: 'JANUARY', end: 'OCTOBER', step: 3 }], dayOfMonth: 1, hour: 8, minute: 0, comment: 'quarterly customer satisfaction survey' }],
+      timezone: s.timeZone,
+    },
+    action: { type: 'startWorkflow', workflowType: 'quarterlySurvey', taskQueue: s.taskQueue, workflowId: 'quarterly-survey', args: [{}] },
+    // The round runs for weeks: never two at once; a quarter missed while Temporal was down is caught up within a week.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '7 days' },
+    memo: { description: 'Quarterly customer satisfaction questionnaire and CSI report (顾客满意度调查)' },
+  };
+}
+
 /** Create the schedules if missing; an existing one ("already exists") is updated in place. */
 export async function ensureSchedules(connection: ConnectionLike, s: ScheduleSettings, log?: Logger): Promise<void> {
   const client = new Client({ connection, namespace: s.namespace });
-  for (const options of [dailyDigestScheduleOptions(s), monthlyReviewScheduleOptions(s)]) {
+  for (const options of [dailyDigestScheduleOptions(s), monthlyReviewScheduleOptions(s), quarterlySurveyScheduleOptions(s)]) {
     try {
       await client.schedule.create(options);
       log?.info({ scheduleId: options.scheduleId, timeZone: s.timeZone }, 'created schedule');

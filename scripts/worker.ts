@@ -23,7 +23,7 @@ export async function createWorker(config: Config) {
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   await ensureSearchAttributes(connection, config.temporal.namespace, log);
   await ensureSchedules(connection, { namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, timeZone: config.env.TIME_ZONE }, log).catch((err) =>
-    log.warn({ err: (err as Error).message }, 'could not create or update the daily-digest schedule; the next worker start tries again'),
+    log.warn({ err: (err as Error).message }, 'could not create or update the schedules (daily-digest, monthly-review, quarterly-survey); the next worker start tries again'),
   );
   const db = createPrisma(config.databaseUrl, config.env.DATABASE_POOL_SIZE);
   const transport = createMailTransport({ smtpUrl: config.env.SMTP_URL, outboxDir: config.outboxDir, from: config.env.MAIL_FROM });
@@ -39,6 +39,7 @@ export async function createWorker(config: Config) {
     company: { name: config.env.COMPANY_NAME, nameEn: config.env.COMPANY_NAME_EN },
     temporal: new Client({ connection, namespace: config.temporal.namespace }),
     linkSecret: config.linkSecret(),
+    csi: { ...config.csi, calendarPolicy: config.env.DEADLINE_POLICY_NAME },
   });
   const worker = await Worker.create({
     connection,

@@ -5,6 +5,7 @@
  * subfolder named after the patch (they keep proving that cases started before it still
  * replay — e.g. before-local-writes/) and record anew:
  * RECORD_HISTORIES=1 npx jest test/procedure.workflow.test.ts
+ * (the quarterly survey: RECORD_HISTORIES=1 npx jest test/csi.e2e.test.ts)
  */
 import fs from 'node:fs';
 import path from 'node:path';

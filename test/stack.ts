@@ -39,10 +39,15 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(policy: Record<string, unknown>, name = 'e2e'): Promise<Stack> {
+export interface StackOptions {
+  /** Another Temporal environment (e.g. the time-skipping test server); default: the run's dev server. Torn down by close(). */
+  env?: TestWorkflowEnvironment;
+}
+
+export async function startStack(policy: Record<string, unknown>, name = 'e2e', options: StackOptions = {}): Promise<Stack> {
   const policyName = uid(`${name}-policy`);
   const taskQueue = uid(name);
-  const env = await TestWorkflowEnvironment.createFromExistingServer({ address: testEnv().temporalAddress });
+  const env = options.env ?? (await TestWorkflowEnvironment.createFromExistingServer({ address: testEnv().temporalAddress }));
   const db = testDb();
   await ensurePolicy(db, policyName, policy);
 

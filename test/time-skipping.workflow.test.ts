@@ -108,6 +108,14 @@ beforeAll(async () => {
     openSurvey: mock<'openSurvey'>(async () => null),
     recordSurveyAnswer: mock<'recordSurveyAnswer'>(async () => undefined),
     recordSurveyFollowUp: mock<'recordSurveyFollowUp'>(async () => undefined),
+    openCsiRound: mock<'openCsiRound'>(async () => {
+      throw new Error('not used here');
+    }),
+    sendCsiInvitations: mock<'sendCsiInvitations'>(async () => ({ sent: 0, total: 0 })),
+    sendCsiReminders: mock<'sendCsiReminders'>(async () => ({ reminded: 0, answered: 0 })),
+    closeCsiRound: mock<'closeCsiRound'>(async () => ({ quarter: '2026-Q4', closedAt: new Date(0).toISOString() })),
+    fileCsiReports: mock<'fileCsiReports'>(async () => ({ zhId: 'z', enId: 'e', overall: null, responseRate: null })),
+    sendCsiReport: mock<'sendCsiReport'>(async () => ({ sent: 0 })),
   };
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), activities: acts });
   running = worker.run();

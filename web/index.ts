@@ -26,6 +26,7 @@ import { casePages } from './pages/case';
 import { caseListPages } from './pages/cases';
 import { dashboardPage } from './pages/dashboard';
 import { newComplaintPages } from './pages/new';
+import { satisfactionPage } from './pages/satisfaction';
 import { signInPages } from './pages/signin';
 import { workPage } from './pages/work';
 
@@ -184,7 +185,7 @@ export function webRoutes(deps: WebDeps): Router {
   };
 
   // Pages: scripts and styles from this site only, no framing.
-  const pagePaths = /^\/(?:$|signin|signout|password|lang|work|cases|dashboard|audit|admin|tokens|static)(?:[/.?]|$)/;
+  const pagePaths = /^\/(?:$|signin|signout|password|lang|work|cases|dashboard|satisfaction|audit|admin|tokens|static)(?:[/.?]|$)/;
   router.use((req, res, next) => {
     if (pagePaths.test(req.path)) {
       res.set('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'");
@@ -207,6 +208,7 @@ export function webRoutes(deps: WebDeps): Router {
   newComplaintPages(router, kit);
   casePages(router, kit);
   dashboardPage(router, kit);
+  satisfactionPage(router, kit);
   auditPages(router, kit);
   adminPages(router, kit);
   return router;

@@ -75,6 +75,7 @@ export function page(ctx: Ctx | null, t: T, title: string, body: SafeHtml, opts:
         <a href="/cases">${t('cases')}</a>
         ${['sales', 'qa_engineer', 'qa_manager'].includes(me.role) ? html`<a href="/cases/new">${t('new_complaint')}</a>` : ''}
         <a href="/dashboard">${t('dashboard')}</a>
+        ${READ_ALL.includes(me.role) ? html`<a href="/satisfaction">${t('satisfaction')}</a>` : ''}
         ${READ_ALL.includes(me.role) ? html`<a href="/audit">${t('audit')}</a>` : ''}
         ${ADMIN_PAGE.includes(me.role) ? html`<a href="/admin">${t('admin')}</a>` : ''}
         ${ctx!.links?.outbox && OPS_LINKS.includes(me.role) ? html`<a href="/outbox/">${t('outbox')}</a>` : ''}

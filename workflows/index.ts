@@ -4,3 +4,4 @@ export { countermeasure } from './countermeasure';
 export { recurrencePrevention } from './recurrence-prevention';
 export { dailyDigest } from './digest';
 export { monthlyReview } from './monthly-review';
+export { quarterlySurvey } from './quarterly-survey';
