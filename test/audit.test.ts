@@ -241,8 +241,11 @@ test('history archive: timeline, history.json replays, archive used when Tempora
   expect(timeline.status).toBe(200);
   expect(timeline.body.history.source).toBe('temporal');
   const kinds = timeline.body.entries.map((e: { kind: string }) => e.kind);
-  expect(kinds).toEqual(expect.arrayContaining(['workflow_execution_started', 'activity_task_scheduled', 'activity_task_completed', 'timer_started', 'case_received']));
-  expect(timeline.body.entries.find((e: { kind: string }) => e.kind === 'activity_task_scheduled')).toMatchObject({ source: 'temporal', activityType: expect.any(String) });
+  expect(kinds).toEqual(expect.arrayContaining(['workflow_execution_started', 'patch_recorded', 'local_activity_completed', 'activity_task_scheduled', 'timer_started', 'case_received']));
+  expect(timeline.body.entries.find((e: { kind: string }) => e.kind === 'activity_task_scheduled')).toMatchObject({ source: 'temporal', activityType: 'issueDocument' });
+  // The case's database writes run as local activities: shown with their type and result.
+  expect(timeline.body.entries.find((e: { kind: string }) => e.kind === 'local_activity_completed')).toMatchObject({ source: 'temporal', activityType: 'planClock', result: expect.objectContaining({ dueAt: expect.any(String) }) });
+  expect(timeline.body.entries.find((e: { kind: string }) => e.kind === 'patch_recorded')).toMatchObject({ patchId: 'local-store-writes' });
   expect(timeline.body.entries.find((e: { kind: string }) => e.kind === 'case_received')).toMatchObject({ source: 'audit', seq: 1 });
   expect(timeline.body.chain.ok).toBe(true);
 

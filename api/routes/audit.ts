@@ -109,6 +109,20 @@ export function historyTimeline(history: History, opts: { all?: boolean } = {}):
     } else if (ev.activityTaskTimedOutEventAttributes) {
       const a = ev.activityTaskTimedOutEventAttributes;
       detail = { scheduledEventId: Number(a.scheduledEventId), activityType: activities.get(String(a.scheduledEventId)), failure: a.failure?.message };
+    } else if (ev.markerRecordedEventAttributes) {
+      // Local activities (the case's database writes) and patch markers (versioned code).
+      const a = ev.markerRecordedEventAttributes;
+      const details = (a.details ?? {}) as Record<string, Parameters<typeof decode>[0]>;
+      if (a.markerName === 'core_local_activity') {
+        const data = (decode(details.data)[0] ?? {}) as { activity_type?: string; activity_id?: string; attempt?: number };
+        out.push({ ...base, kind: 'local_activity_completed', activityType: data.activity_type, activityId: data.activity_id, attempt: data.attempt, result: decode(details.result)[0], failure: a.failure?.message ?? undefined });
+      } else if (a.markerName === 'core_patch') {
+        const data = (decode(details['patch-data'])[0] ?? {}) as { id?: string };
+        out.push({ ...base, kind: 'patch_recorded', patchId: data.id });
+      } else if (opts.all) {
+        out.push({ ...base, markerName: a.markerName });
+      }
+      continue;
     } else if (ev.workflowExecutionCompletedEventAttributes) {
       detail = { result: decode(ev.workflowExecutionCompletedEventAttributes.result)[0] };
     } else if (ev.workflowExecutionFailedEventAttributes) {
