@@ -9,6 +9,7 @@
  * transaction take a per-case advisory lock; standalone appends are optimistic (unique
  * case + seq, retried on the new head). The event key keeps retries idempotent.
  */
+import { randomUUID } from 'node:crypto';
 import type { Db, Prisma } from '../prisma/client';
 import { canonicalJson, sha256 } from './hash';
 
@@ -129,24 +130,12 @@ export async function appendEvent(db: Db | Tx, e: AuditEventInput): Promise<Appe
     const prevHash = last?.hash ?? null;
     const at = e.at ?? new Date();
     const hash = eventHash({ caseId: e.caseId, seq, kind: e.kind, actor: e.actorId, at, data, before, after, prevHash });
-    const { count } = await client.caseEvent.createMany({
-      data: [
-        {
-          caseId: e.caseId,
-          eventKey: e.key,
-          kind: e.kind,
-          actor: e.actorId,
-          at,
-          data: data as Prisma.InputJsonValue,
-          before: before === null ? undefined : (before as Prisma.InputJsonValue),
-          after: after === null ? undefined : (after as Prisma.InputJsonValue),
-          seq,
-          prevHash,
-          hash,
-        },
-      ],
-      skipDuplicates: true,
-    });
+    // One statement (Prisma's createMany would wrap it in BEGIN … COMMIT round trips).
+    const count = await client.$executeRaw`
+      INSERT INTO case_event (id, case_id, event_key, kind, actor, data, at, seq, prev_hash, hash, before, after)
+      VALUES (${randomUUID()}::uuid, ${e.caseId}::uuid, ${e.key}, ${e.kind}, ${e.actorId}, ${JSON.stringify(data)}::jsonb, ${at.toISOString()}::timestamptz,
+        ${seq}, ${prevHash}, ${hash}, ${before === null ? null : JSON.stringify(before)}::jsonb, ${after === null ? null : JSON.stringify(after)}::jsonb)
+      ON CONFLICT DO NOTHING`;
     if (count === 1) return { created: true, seq, hash };
     const existing = await client.caseEvent.findUnique({ where: { eventKey: e.key }, select: { seq: true, hash: true } });
     if (existing) return { created: false, seq: existing.seq, hash: existing.hash ?? '' };

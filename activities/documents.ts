@@ -180,26 +180,12 @@ export function createDocumentActivities(deps: DocumentDeps) {
         const pdf = await renderMarketQualityReport({ ...base, version, issuedAt, dataHash }, language);
         const digest = sha256(pdf);
         const id = randomUUID();
-        const { count } = await db.caseDocument.createMany({
-          data: [
-            {
-              id,
-              caseId: input.caseId,
-              kind: input.kind,
-              version,
-              issueKey,
-              fileName: `${base.caseNo}-${form.fileStem}-v${version}.pdf`,
-              mimeType: 'application/pdf',
-              sha256: digest,
-              dataHash,
-              bytes: new Uint8Array(pdf),
-              size: pdf.length,
-              trigger: input.trigger,
-              language,
-            },
-          ],
-          skipDuplicates: true,
-        });
+        // One statement (Prisma's createMany would wrap it in BEGIN … COMMIT round trips).
+        const count = await db.$executeRaw`
+          INSERT INTO case_document (id, case_id, kind, version, issue_key, file_name, mime_type, sha256, data_hash, bytes, size, "trigger", language)
+          VALUES (${id}::uuid, ${input.caseId}::uuid, ${input.kind}, ${version}, ${issueKey}, ${`${base.caseNo}-${form.fileStem}-v${version}.pdf`}, 'application/pdf',
+            ${digest}, ${dataHash}, ${new Uint8Array(pdf)}, ${pdf.length}, ${input.trigger}, ${language})
+          ON CONFLICT DO NOTHING`;
         if (count === 1) return filed({ id, version, sha256: digest, dataHash });
         const first = await db.caseDocument.findUnique({ where: { issueKey }, select: { id: true, version: true, sha256: true, dataHash: true } });
         if (first) return filed(first);

@@ -143,15 +143,11 @@ export function createStoreActivities({ db }: StoreDeps) {
     /** Freeze a clock's outcome. Only the first write counts: an outcome is never recomputed. */
     async recordClockOutcome(input: { caseId: string; state: ClockState }): Promise<void> {
       const s = input.state;
-      await db.caseClock.updateMany({
-        where: { caseId: input.caseId, clockId: s.id, outcome: null },
-        data: {
-          outcome: s.outcome,
-          stoppedAt: s.stoppedAt ? new Date(s.stoppedAt) : null,
-          lateReason: s.lateReason,
-          escalation: s.escalationLevel,
-        },
-      });
+      // One statement (Prisma's updateMany would wrap it in BEGIN … COMMIT round trips).
+      await db.$executeRaw`
+        UPDATE case_clock SET outcome = ${s.outcome}, stopped_at = ${s.stoppedAt ?? null}::timestamptz, late_reason = ${s.lateReason ?? null},
+          escalation = ${s.escalationLevel}, updated_at = now()
+        WHERE case_id = ${input.caseId}::uuid AND clock_id = ${s.id} AND outcome IS NULL`;
       await recordEventRow(db, {
         caseId: input.caseId,
         key: `${input.caseId}:clock:${s.id}:outcome`,
@@ -178,7 +174,7 @@ export function createStoreActivities({ db }: StoreDeps) {
         },
       });
       // The first close time is kept when a retried activity runs again.
-      if (closing) await db.complaintCase.updateMany({ where: { id: input.caseId, closedAt: null }, data: { closedAt: new Date() } });
+      if (closing) await db.$executeRaw`UPDATE complaint_case SET closed_at = now() WHERE id = ${input.caseId}::uuid AND closed_at IS NULL`;
       await recordEventRow(db, {
         caseId: input.caseId,
         key: `${input.caseId}:step:${input.seq}:${input.step}`,

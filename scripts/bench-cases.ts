@@ -368,6 +368,7 @@ async function benchRawStart(stack: Stack) {
 
 async function benchHumanStep(stack: Stack, caseNos: string[]) {
   const cases = caseNos.slice(0, OPTS.stepCases);
+  const timings: Record<string, number>[] = [];
   const contact = async (caseNo: string) => {
     const r = await fetch(`${stack.apiUrl}/api/complaints/${caseNo}/contact`, {
       method: 'POST',
@@ -375,6 +376,7 @@ async function benchHumanStep(stack: Stack, caseNos: string[]) {
       body: JSON.stringify({ method: 'phone', summary: '已与客户确认不良，约定取回样品。' }),
     });
     await r.arrayBuffer();
+    if (r.status === 200) timings.push(parseServerTiming(r.headers.get('server-timing')));
     return r.status === 200;
   };
   // One person at a time (the latency a user sees), then 8 at once.
@@ -383,7 +385,10 @@ async function benchHumanStep(stack: Stack, caseNos: string[]) {
   const sequential = await closedLoop(1, () => i >= half, async () => contact(cases[i++]));
   let j = half;
   const concurrent = await closedLoop(8, () => j >= cases.length, async () => contact(cases[j++]));
-  return { sequential: { errors: sequential.errors, latencyMs: percentiles(sequential.latencies) }, concurrent8: { errors: concurrent.errors, latencyMs: percentiles(concurrent.latencies) } };
+  return {
+    sequential: { errors: sequential.errors, latencyMs: percentiles(sequential.latencies), serverTimingMs: phasePercentiles(timings.slice(0, half)) },
+    concurrent8: { errors: concurrent.errors, latencyMs: percentiles(concurrent.latencies) },
+  };
 }
 
 // ── 3. Reminder accuracy ───────────────────────────────────────────────────────────
@@ -502,6 +507,8 @@ function table(results: Record<string, any>): string { // eslint-disable-line @t
   }
   if (step) {
     rows.push(['human step: POST …/contact, 1 at a time', `p50 ${f(step.sequential.latencyMs.p50)} / p95 ${f(step.sequential.latencyMs.p95)} ms (n=${step.sequential.latencyMs.n}, ${step.sequential.errors} errors)`, 'p95 ≤ 50 ms', verdict(step.sequential.latencyMs.p95 <= 50)]);
+    const stepPhases = Object.entries(step.sequential.serverTimingMs ?? {});
+    if (stepPhases.length) rows.push(['  server phases p50 (p95)', stepPhases.map(([n, p]) => `${n} ${f((p as { p50: number }).p50)} (${f((p as { p95: number }).p95)})`).join(', ') + ' ms', '', '']);
     rows.push(['  8 at once', `p50 ${f(step.concurrent8.latencyMs.p50)} / p95 ${f(step.concurrent8.latencyMs.p95)} ms (n=${step.concurrent8.latencyMs.n}, ${step.concurrent8.errors} errors)`, '', '']);
   }
   if (reminders) {

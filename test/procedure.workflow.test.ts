@@ -395,7 +395,7 @@ test('environmental complaint: general affairs investigates, the responsible uni
     await env.client.workflow.getHandle(`${h.workflowId}:cm:${ref}`).executeUpdate(recordImplementationUpdate, { args: [{ actor: people.eng, effect: '完成' }] });
   }
   await step(h, 'reply', people.sales, { method: 'letter', summary: '已更换无卤包材' });
-  await eventually(async () => (await h.query(caseStateQuery)).countermeasures.every((c) => c.status === 'implemented'), 10_000, 'implemented');
+  await eventually(async () => (await h.query(caseStateQuery)).countermeasures.every((c) => c.status === 'implemented'), 30_000, 'implemented');
   await step(h, 'effect_confirmation', people.sales, { effective: true, customerFeedback: '客户确认' });
   await step(h, 'verification', people.qa, { noRecurrence: true, lastMonthActionsDone: true, comment: 'ok' });
   const s = await step(h, 'closure', people.qam, {});

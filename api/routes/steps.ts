@@ -5,6 +5,7 @@
  * anything is recorded. The answer is the case's state after the step.
  */
 import { Router } from 'express';
+import { ServerTiming } from '../timing';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../prisma/client';
@@ -64,8 +65,12 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
         roles: STEP_ROLES[step],
         responses: { 200: { description: 'The case state after the step' }, 401: err, ...refused },
       },
-      async ({ params, body, req }) =>
-        steps.completeStep(params.caseNo, step, await actor(req), body as { data: unknown; lateReason?: string; password?: string }),
+      async ({ params, body, req, res }) => {
+        const timing = new ServerTiming();
+        const out = await steps.completeStep(params.caseNo, step, await actor(req), body as { data: unknown; lateReason?: string; password?: string }, timing);
+        res.setHeader('Server-Timing', timing.header());
+        return out;
+      },
     );
   }
 
@@ -82,9 +87,12 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       roles: STEP_ROLES.first_contact,
       responses: { 200: { description: 'The case state after the step' }, ...refused },
     },
-    async ({ params, body, req }) => {
+    async ({ params, body, req, res }) => {
       const { lateReason: late, ...data } = body;
-      return steps.completeStep(params.caseNo, 'first_contact', await actor(req), { data, lateReason: late });
+      const timing = new ServerTiming();
+      const out = await steps.completeStep(params.caseNo, 'first_contact', await actor(req), { data, lateReason: late }, timing);
+      res.setHeader('Server-Timing', timing.header());
+      return out;
     },
   );
 

@@ -12,6 +12,7 @@ import { HttpError, invalidField, notFound } from '../errors';
 import { signAs } from '../signatures';
 import type { CaseService } from './cases';
 import type { Db } from '../../prisma/client';
+import type { ServerTiming } from '../timing';
 
 export interface StepServiceDeps {
   db: Db;
@@ -82,13 +83,17 @@ export function createStepService({ db, temporal, cases, auth }: StepServiceDeps
     },
 
     /** Complete the case's current step (signed steps verify the re-entered password first). */
-    async completeStep(caseNo: string, step: HumanStep, who: Actor, body: { data: unknown; lateReason?: string; password?: string }) {
+    async completeStep(caseNo: string, step: HumanStep, who: Actor, body: { data: unknown; lateReason?: string; password?: string }, timing?: ServerTiming) {
       const handle = await handleOf(caseNo);
+      timing?.mark('lookup');
       const meaning = SIGNED_STEPS[step];
       const signature = meaning
         ? await signAs(auth, who, body.password, meaning(body.data as Record<string, unknown>), { caseNo, action: step, data: body.data })
         : undefined;
-      return handle.executeUpdate(completeStepUpdate, { args: [{ step, actor: who, data: body.data, lateReason: body.lateReason, signature }] });
+      if (meaning) timing?.mark('signature');
+      const state = await handle.executeUpdate(completeStepUpdate, { args: [{ step, actor: who, data: body.data, lateReason: body.lateReason, signature }] });
+      timing?.mark('workflow');
+      return state;
     },
 
     /** Move a running deadline with the customer's consent. */
