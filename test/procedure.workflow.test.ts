@@ -46,6 +46,8 @@ let dueMs: Partial<Record<ClockName, number>> = {};
 let leadMs = 0;
 /** How long the satisfaction survey's link stays valid; 0: the customer has no e-mail address (no survey). */
 let surveyMs = 0;
+/** Delay of planClock for countermeasure clocks (a slow database). */
+let countermeasurePlanMs = 0;
 function plan(i: Parameters<Activities['planClock']>[0]): ClockPlan {
   const start = Date.now();
   const due = i.dueAt ?? new Date(start + (dueMs[i.clock] ?? 60_000)).toISOString();
@@ -80,7 +82,10 @@ const people = {
 beforeAll(async () => {
   env = await TestWorkflowEnvironment.createFromExistingServer({ address: testEnv().temporalAddress });
   acts = {
-    planClock: mock<'planClock'>(async (i) => plan(i)),
+    planClock: mock<'planClock'>(async (i) => {
+      if (i.clock === 'countermeasure' && countermeasurePlanMs) await new Promise((r) => setTimeout(r, countermeasurePlanMs));
+      return plan(i);
+    }),
     extendClock: mock<'extendClock'>(async (i) => ({ ...plan({ caseId: i.caseId, clockId: i.clockId, clock: i.clockId.split(/[#:]/)[0] as ClockName, round: 1, owner: { role: 'sales' }, startedAt: new Date().toISOString(), dueAt: i.extension.toDueAt }) })),
     recordClockOutcome: mock<'recordClockOutcome'>(async () => undefined),
     recordStep: mock<'recordStep'>(async () => undefined),
@@ -122,6 +127,7 @@ beforeEach(() => {
   dueMs = {};
   leadMs = 0;
   surveyMs = 0;
+  countermeasurePlanMs = 0;
 });
 
 function input(caseNo: string, over: Partial<CaseInput> = {}): CaseInput {
@@ -395,12 +401,39 @@ test('environmental complaint: general affairs investigates, the responsible uni
     await env.client.workflow.getHandle(`${h.workflowId}:cm:${ref}`).executeUpdate(recordImplementationUpdate, { args: [{ actor: people.eng, effect: '完成' }] });
   }
   await step(h, 'reply', people.sales, { method: 'letter', summary: '已更换无卤包材' });
-  await eventually(async () => (await h.query(caseStateQuery)).countermeasures.every((c) => c.status === 'implemented'), 30_000, 'implemented');
+  await eventually(async () => (await h.query(caseStateQuery)).countermeasures.every((c) => c.status === 'implemented'), 30_000, 'implemented').catch(async (err) => {
+    const cms = (await h.query(caseStateQuery)).countermeasures;
+    const kids = await Promise.all(['C1', 'P1'].map(async (ref) => (await env.client.workflow.getHandle(`${h.workflowId}:cm:${ref}`).describe()).status.name));
+    const hist = await h.fetchHistory();
+    throw new Error(`${(err as Error).message}; parent sees ${JSON.stringify(cms.map((c) => c.status))}, children ${kids.join(',')}; parent history tail: ${hist.events!.slice(-8).map((e) => e.eventType).join(',')}`);
+  });
   await step(h, 'effect_confirmation', people.sales, { effective: true, customerFeedback: '客户确认' });
   await step(h, 'verification', people.qa, { noRecurrence: true, lastMonthActionsDone: true, comment: 'ok' });
   const s = await step(h, 'closure', people.qam, {});
   expect(s.resolution).toBe('resolved');
   await maybeRecord(h, 'environmental');
+});
+
+test('a countermeasure implemented while its clock is still being planned: the clock stops at that moment, the case sees it implemented', async () => {
+  countermeasurePlanMs = 1500;
+  const h = await start('CC-2026-9014', { category: 'environmental', sampleExpected: false });
+  await step(h, 'first_contact', people.sales, contact);
+  await step(h, 'environmental_investigation', people.ga, { findings: '包装材料含溴阻燃剂', responsibleDepartmentId: 'dept-eng' });
+  await step(h, 'capa_plan', people.eng, { containment: [action('停用该批包材', 'dept-eng')], permanent: [action('更换无卤包材', 'dept-eng')] });
+  await step(h, 'capa_approval', people.qam, { decision: 'approved' });
+  // The children's clocks are still being planned (1.5 s): the implementations arrive first.
+  const before = Date.now();
+  for (const ref of ['C1', 'P1']) {
+    const child = env.client.workflow.getHandle(`${h.workflowId}:cm:${ref}`);
+    await child.executeUpdate(recordImplementationUpdate, { args: [{ actor: people.eng, effect: '完成' }] });
+    expect(await child.result()).toMatchObject({ status: 'implemented' });
+  }
+  const outcome = acts.recordClockOutcome.mock.calls.map(([a]) => a.state).find((st) => st.id === 'countermeasure:C1')!;
+  expect(outcome.outcome).toBe('met');
+  // Stopped when the implementation was recorded, not when the planning finished 1.5 s later.
+  expect(Date.parse(outcome.stoppedAt!) - before).toBeLessThan(1000);
+  await eventually(async () => (await h.query(caseStateQuery)).countermeasures.every((c) => c.status === 'implemented'), 10_000, 'implemented in the case');
+  await h.terminate('test done');
 });
 
 test('no sample, the customer wants an explanation: potential-failure-cause report within 48 h, then the reply', async () => {

@@ -121,8 +121,11 @@ export class DeadlineClock {
     return this.stop();
   }
 
+  /** When the step that stops this clock was completed, if that was before the clock started (set by Clocks). */
+  stoppedEarlyAt: string | null = null;
+
   private stop(): ClockState {
-    const stoppedAt = new Date(Date.now());
+    const stoppedAt = new Date(this.stoppedEarlyAt ?? Date.now());
     const late = stoppedAt.getTime() > this.dueAt.getTime();
     const outcome: ClockOutcome = this.cancelled && !this.isDone()
       ? 'cancelled'

@@ -4,7 +4,7 @@
  * out by its own due date and records the effect (§5.3(3)). Its clock reminds the
  * department before the due date and escalates after it, like every clock of the case.
  */
-import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { Clocks, checkRole, parseOr422, requireActor, store, wrongState } from './kit';
 import { cancelSignal, countermeasureStateQuery, recordImplementationUpdate } from './messages';
 import { implementationSchema } from './steps';
@@ -73,5 +73,7 @@ export async function countermeasure({ caseId, caseNo, item: initial }: Counterm
     clocks.cancelAll();
   }
   await clocks.settled();
+  // The implementation update answers after its record is written; do not end before it has.
+  if (patched('countermeasure-awaits-handlers')) await condition(allHandlersFinished);
   return item;
 }

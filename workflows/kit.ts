@@ -3,7 +3,7 @@
  * registry (every running deadline of one workflow), and the errors an update validator
  * throws (the API maps them: WrongState → 409, Forbidden → 403, ValidationError → 422).
  */
-import { ApplicationFailure, condition, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { Activities } from '../activities';
 import { DeadlineClock, type ClockHandlers } from './clock';
@@ -44,6 +44,8 @@ export function oneAtATime(acts: Store): Store {
     },
   });
 }
+/** Patch id: a clock whose stopping step completed while it was being planned stops at once. */
+export const EARLY_STOP_PATCH = 'clock-early-stop';
 /** Patch id: store writes as local activities and the master form re-issued in the background. */
 export const LOCAL_WRITES_PATCH = 'local-store-writes';
 export const mail = proxyActivities<Activities>({
@@ -144,6 +146,7 @@ export class Clocks {
     const id = `${opts.clock}${round > 1 ? `#${round}` : ''}${opts.ref ? `:${opts.ref}` : ''}`;
     const existing = this.running.get(id);
     if (existing) return existing.clock.state;
+    this.planning.add(opts.stopsAt);
     const plan = await this.st.planClock({
       caseId: this.caseId,
       clockId: id,
@@ -153,8 +156,18 @@ export class Clocks {
       startedAt: opts.startedAt,
       dueAt: opts.dueAt,
     });
+    this.planning.delete(opts.stopsAt);
     const entry = { stopsAt: opts.stopsAt, stopped: false } as RunningClock;
     entry.clock = new DeadlineClock(plan, () => entry.stopped, this.handlers);
+    // What stops it may already have happened while the clock was being planned (a
+    // countermeasure implemented at once): the clock stops at that moment, it does not run on.
+    const early = this.earlyStops.get(opts.stopsAt);
+    this.earlyStops.delete(opts.stopsAt);
+    if (early && patched(EARLY_STOP_PATCH)) {
+      entry.clock.stoppedEarlyAt = early.at;
+      if (Date.parse(early.at) > entry.clock.dueAt.getTime()) entry.clock.state.lateReason = early.lateReason?.trim() || null;
+      entry.stopped = true;
+    }
     this.states.push(entry.clock.state);
     this.running.set(id, entry);
     entry.settled = entry.clock.run().then(async (state) => {
@@ -180,8 +193,14 @@ export class Clocks {
     return [...this.running.values()].filter((r) => r.stopsAt === key && !r.stopped && r.clock.isOverdue()).map((r) => r.clock.state);
   }
 
+  /** Completions that came before the clock they stop had started (see start). */
+  private readonly planning = new Set<string>();
+  private readonly earlyStops = new Map<string, { at: string; lateReason?: string }>();
+
   /** Stop every clock that `key` stops; a late one keeps the written late reason (§6(5)). */
   stop(key: string, lateReason?: string): void {
+    // Only for a clock being planned right now (see start); otherwise nothing waits for it.
+    if (this.planning.has(key) && !this.earlyStops.has(key)) this.earlyStops.set(key, { at: new Date(Date.now()).toISOString(), lateReason });
     for (const r of this.running.values()) {
       if (r.stopsAt !== key || r.stopped) continue;
       if (r.clock.isOverdue()) r.clock.state.lateReason = lateReason?.trim() || null;
