@@ -51,6 +51,11 @@ const envSchema = z.object({
   // limit (≈ 2 300 with a 4 GB heap, ≈ 0.4 MB each for a case); an evicted workflow is replayed
   // from its (short) history at its next task. Measured with scripts/bench-cases.ts.
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
+  // Activities (and local activities) a worker runs at once. They share one event loop and are
+  // mostly CPU (PDF forms) or short database writes: beyond a few per core they only pile up
+  // memory (the SDK's default of 100 each took the worker past 1 GB RSS in a burst of intake).
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(16),
+  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).default(16),
 
   // Mail: SMTP when SMTP_URL is set, otherwise .eml files in the outbox folder.
   SMTP_URL: z.string().optional(),

@@ -48,6 +48,8 @@ export async function createWorker(config: Config) {
     workflowBundle: await cachedWorkflowBundle(path.join(config.dataDir, 'cache')),
     activities,
     maxCachedWorkflows: config.env.WORKER_MAX_CACHED_WORKFLOWS,
+    maxConcurrentActivityTaskExecutions: config.env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentLocalActivityExecutions: config.env.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
   });
   const shutdown = async () => {
     transport.close();
