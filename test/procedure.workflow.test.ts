@@ -12,6 +12,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../activities';
+import { mock, mockActivities, type MockedActivities } from './activity-mocks';
 import { complaintCase } from '../workflows/complaint-case';
 import {
   answerSurveyUpdate,
@@ -35,9 +36,7 @@ import { eventually, testEnv, uid } from './helpers';
 let env: TestWorkflowEnvironment;
 const taskQueue = uid('wf-procedure');
 
-type Mocked = { [K in keyof Activities]: jest.Mock<ReturnType<Activities[K]>, Parameters<Activities[K]>> };
-const mock = <K extends keyof Activities>(fn: (...a: Parameters<Activities[K]>) => ReturnType<Activities[K]>) => jest.fn(fn);
-let acts: Mocked;
+let acts: MockedActivities;
 let worker: Worker;
 let running: Promise<void>;
 
@@ -81,37 +80,14 @@ const people = {
 
 beforeAll(async () => {
   env = await TestWorkflowEnvironment.createFromExistingServer({ address: testEnv().temporalAddress });
-  acts = {
+  acts = mockActivities({
     planClock: mock<'planClock'>(async (i) => {
       if (i.clock === 'countermeasure' && countermeasurePlanMs) await new Promise((r) => setTimeout(r, countermeasurePlanMs));
       return plan(i);
     }),
     extendClock: mock<'extendClock'>(async (i) => ({ ...plan({ caseId: i.caseId, clockId: i.clockId, clock: i.clockId.split(/[#:]/)[0] as ClockName, round: 1, owner: { role: 'sales' }, startedAt: new Date().toISOString(), dueAt: i.extension.toDueAt }) })),
-    recordClockOutcome: mock<'recordClockOutcome'>(async () => undefined),
-    recordStep: mock<'recordStep'>(async () => undefined),
-    recordEvent: mock<'recordEvent'>(async () => undefined),
-    mirrorCase: mock<'mirrorCase'>(async () => undefined),
-    compensationApprover: mock<'compensationApprover'>(async (i) => (i.amount > 10_000 ? 'management_rep' : 'qa_manager')),
-    sendClockNotice: mock<'sendClockNotice'>(async () => ({ sent: 1, skipped: 0 })),
-    issueDocument: mock<'issueDocument'>(async () => ({ id: 'doc-1', version: 1, sha256: 'x' })),
-    sendDailyDigests: mock<'sendDailyDigests'>(async () => ({ date: '2026-01-01', people: 0, sent: 0, notSent: 0 })),
-    sendCustomerReply: mock<'sendCustomerReply'>(async () => ({ status: 'sent' as const, key: 'k', to: [] })),
-    sendSatisfactionRequest: mock<'sendSatisfactionRequest'>(async () => ({ status: 'sent' as const, key: 'k', to: [] })),
-    compileMonthlyReview: mock<'compileMonthlyReview'>(async () => ({ month: '2026-10', reviewId: 'r', registerPdfId: 'p', registerCsvId: 'c', reply: { clock: 'reply', total: 0, onTime: 0, missed: 0, rate: null } })),
-    sendMonthlyReview: mock<'sendMonthlyReview'>(async () => ({ sent: 0 })),
-    archiveHistory: mock<'archiveHistory'>(async () => ({ created: true, eventCount: 0, sha256: 'x' })),
     openSurvey: mock<'openSurvey'>(async () => (surveyMs ? { url: 'http://qms.example.test/survey/t0k3n', expiresAt: new Date(Date.now() + surveyMs).toISOString() } : null)),
-    recordSurveyAnswer: mock<'recordSurveyAnswer'>(async () => undefined),
-    recordSurveyFollowUp: mock<'recordSurveyFollowUp'>(async () => undefined),
-    openCsiRound: mock<'openCsiRound'>(async () => {
-      throw new Error('not used here');
-    }),
-    sendCsiInvitations: mock<'sendCsiInvitations'>(async () => ({ sent: 0, total: 0 })),
-    sendCsiReminders: mock<'sendCsiReminders'>(async () => ({ reminded: 0, answered: 0 })),
-    closeCsiRound: mock<'closeCsiRound'>(async () => ({ quarter: '2026-Q4', closedAt: new Date(0).toISOString() })),
-    fileCsiReports: mock<'fileCsiReports'>(async () => ({ zhId: 'z', enId: 'e', overall: null, responseRate: null })),
-    sendCsiReport: mock<'sendCsiReport'>(async () => ({ sent: 0 })),
-  };
+  });
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), activities: acts });
   running = worker.run();
 });

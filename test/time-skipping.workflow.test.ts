@@ -16,7 +16,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
-import type { Activities } from '../activities';
+import { mock, mockActivities, type MockedActivities } from './activity-mocks';
 import { computeClockPlan, policyDefinitionSchema, type CaseAttributes, type PolicyDefinition } from '../activities/policy';
 import seedData from '../prisma/seed-data.json';
 import { ensureTimeSkippingServer } from '../scripts/time-skipping-server';
@@ -34,9 +34,7 @@ const ZONE = 'Asia/Shanghai';
 let env: TestWorkflowEnvironment;
 const taskQueue = uid('wf-time-skipping');
 
-type Mocked = { [K in keyof Activities]: jest.Mock<ReturnType<Activities[K]>, Parameters<Activities[K]>> };
-const mock = <K extends keyof Activities>(fn: (...a: Parameters<Activities[K]>) => ReturnType<Activities[K]>) => jest.fn(fn);
-let acts: Mocked;
+let acts: MockedActivities;
 let worker: Worker;
 let running: Promise<void>;
 
@@ -66,7 +64,7 @@ beforeAll(async () => {
     ),
   });
 
-  acts = {
+  acts = mockActivities({
     planClock: mock<'planClock'>(async (i) => {
       const row = caseRows.get(i.caseId);
       if (!row) throw new Error(`no case ${i.caseId}`);
@@ -79,14 +77,6 @@ beforeAll(async () => {
       plans.push({ caseId: i.caseId, plan });
       return plan;
     }),
-    extendClock: mock<'extendClock'>(async () => {
-      throw new Error('not used here');
-    }),
-    recordClockOutcome: mock<'recordClockOutcome'>(async () => undefined),
-    recordStep: mock<'recordStep'>(async () => undefined),
-    recordEvent: mock<'recordEvent'>(async () => undefined),
-    mirrorCase: mock<'mirrorCase'>(async () => undefined),
-    compensationApprover: mock<'compensationApprover'>(async (i) => (i.amount > 10_000 ? 'management_rep' : 'qa_manager')),
     sendClockNotice: mock<'sendClockNotice'>(async (i) => {
       sent.push({
         caseId: i.caseId,
@@ -98,25 +88,7 @@ beforeAll(async () => {
       });
       return { sent: 1, skipped: 0 };
     }),
-    issueDocument: mock<'issueDocument'>(async () => ({ id: 'doc-1', version: 1, sha256: 'x' })),
-    sendDailyDigests: mock<'sendDailyDigests'>(async () => ({ date: '2026-01-01', people: 0, sent: 0, notSent: 0 })),
-    sendCustomerReply: mock<'sendCustomerReply'>(async () => ({ status: 'sent' as const, key: 'k', to: [] })),
-    sendSatisfactionRequest: mock<'sendSatisfactionRequest'>(async () => ({ status: 'sent' as const, key: 'k', to: [] })),
-    compileMonthlyReview: mock<'compileMonthlyReview'>(async () => ({ month: '2026-10', reviewId: 'r', registerPdfId: 'p', registerCsvId: 'c', reply: { clock: 'reply', total: 0, onTime: 0, missed: 0, rate: null } })),
-    sendMonthlyReview: mock<'sendMonthlyReview'>(async () => ({ sent: 0 })),
-    archiveHistory: mock<'archiveHistory'>(async () => ({ created: true, eventCount: 0, sha256: 'x' })),
-    openSurvey: mock<'openSurvey'>(async () => null),
-    recordSurveyAnswer: mock<'recordSurveyAnswer'>(async () => undefined),
-    recordSurveyFollowUp: mock<'recordSurveyFollowUp'>(async () => undefined),
-    openCsiRound: mock<'openCsiRound'>(async () => {
-      throw new Error('not used here');
-    }),
-    sendCsiInvitations: mock<'sendCsiInvitations'>(async () => ({ sent: 0, total: 0 })),
-    sendCsiReminders: mock<'sendCsiReminders'>(async () => ({ reminded: 0, answered: 0 })),
-    closeCsiRound: mock<'closeCsiRound'>(async () => ({ quarter: '2026-Q4', closedAt: new Date(0).toISOString() })),
-    fileCsiReports: mock<'fileCsiReports'>(async () => ({ zhId: 'z', enId: 'e', overall: null, responseRate: null })),
-    sendCsiReport: mock<'sendCsiReport'>(async () => ({ sent: 0 })),
-  };
+  });
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), activities: acts });
   running = worker.run();
 }, 10 * 60_000);
