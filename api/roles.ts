@@ -3,7 +3,6 @@
  * again: workflows/steps.ts STEP_ROLES). An auditor reads everything and changes nothing.
  */
 import type { Request } from 'express';
-import type { Db } from '../prisma/client';
 import type { Actor, PersonRole } from '../workflows/types';
 import { HttpError } from './errors';
 
@@ -19,7 +18,7 @@ export const POLICY_ROLES = ['qa_manager', 'admin'] as const;
 export const ADMIN_ROLES = ['admin'] as const;
 
 /** The signed-in person as the workflow sees them (id, role, department). */
-export async function actorOf(db: Db, req: Request): Promise<Actor> {
+export function actorOf(req: Request): Actor {
   if (!req.auth) throw new HttpError(401, 'unauthenticated', 'Sign in first');
   // The sign-in check of this very request loaded the person (and refused an inactive one).
   const a = req.auth;

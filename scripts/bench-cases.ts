@@ -20,7 +20,6 @@
  */
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,7 +30,7 @@ import { createAuth } from '../api/auth';
 import { createPrisma, type Db } from '../prisma/client';
 import { migrate } from '../prisma/migrate';
 import { ensurePolicy, readSeedFile, seed } from '../prisma/seed';
-import { startNodeProcess, startPglite, startTemporal, type Service } from './services';
+import { freePort, startNodeProcess, startPglite, startTemporal, type Service } from './services';
 import { ensureTemporalCli } from './temporal-cli';
 import { cachedWorkflowBundle } from './workflow-bundle';
 import { loadConfig } from './config';
@@ -111,16 +110,6 @@ async function closedLoop(concurrency: number, until: () => boolean, fn: (i: num
   return { latencies, errors, seconds: (performance.now() - t0) / 1000 };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
 function cpuSeconds(pid: number | undefined): number {

@@ -16,6 +16,18 @@ export interface Service {
 
 const TSX = ['--import', 'tsx'];
 
+/** A TCP port on 127.0.0.1 that is free right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 /** Resolves when a TCP port accepts connections; rejects after `timeoutMs` or if the child exits. */
 export async function waitForPort(port: number, host: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -25,6 +25,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { cacheDir, isExecutable, onPath } from './temporal-cli';
+import { freePort } from './services';
 
 /** Newest version Maven Central served here (checked 2026-11-23: 1.38.0, built 2026-08-10). */
 export const TEMPORAL_TEST_SERVER_VERSION = '1.38.0';
@@ -145,16 +146,6 @@ export async function ensureTimeSkippingServer(log: (line: string) => void = con
   return { path: path.join(dir, LAUNCHER), source: 'built' };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Start the launcher the way the SDK does (`<launcher> <port>`) and time until it accepts connections. */
 export async function checkTimeSkippingServer(launcher: string, timeoutMs = 5_000): Promise<number> {

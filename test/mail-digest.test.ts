@@ -7,7 +7,6 @@
  * into these digests' windows.
  */
 import crypto from 'node:crypto';
-import net from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import pino from 'pino';
@@ -24,6 +23,7 @@ import { mailRoutes } from '../api/routes/mail';
 import type { Db } from '../prisma/client';
 import { DAILY_DIGEST_SCHEDULE_ID, ensureSchedules } from '../scripts/schedules';
 import { eventually, testDb, testEnv, uid } from './helpers';
+import { freePort } from '../scripts/services';
 
 const TZ = 'Asia/Shanghai';
 const PUBLIC_URL = 'http://qms.example.test';
@@ -67,13 +67,6 @@ class Smtp {
   }
 }
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 let db: Db;
 let smtp: Smtp;

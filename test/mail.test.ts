@@ -32,6 +32,7 @@ import { renderEscalation } from '../templates/mail/escalation';
 import { buildDeadlineIcs, deadlineIcsAttachment, DEADLINE_ICS_CONTENT_TYPE } from '../templates/mail/ics';
 import { clockLabel, escalationLevelLabel } from '../templates/mail/clock-labels';
 import { formatDeadline, humaniseDuration, resolveMailLocale } from '../templates/mail/format';
+import { freePort } from '../scripts/services';
 
 const FROM = '"质量管理系统 QMS" <qms@qms.example>';
 const DUE = new Date('2026-11-23T06:30:00.000Z'); // 14:30 in Asia/Shanghai
@@ -88,13 +89,6 @@ function reminderMail(key: string, overrides: Partial<OutgoingMail> = {}): Outgo
   };
 }
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 describe('templates', () => {
   test('durations are humanised per locale and rounded down', () => {

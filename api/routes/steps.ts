@@ -48,7 +48,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
   const err = { description: 'Error', schema: errorResponse };
   const refused = { 400: err, 403: err, 404: err, 409: err, 422: err };
 
-  const actor = (req: import('express').Request) => actorOf(db, req);
+  const actor = (req: import('express').Request) => actorOf(req);
   const steps = createStepService({ db, temporal, cases, auth });
 
   for (const step of HUMAN_STEPS) {
@@ -67,7 +67,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       },
       async ({ params, body, req, res }) => {
         const timing = new ServerTiming();
-        const out = await steps.completeStep(params.caseNo, step, await actor(req), body as { data: unknown; lateReason?: string; password?: string }, timing);
+        const out = await steps.completeStep(params.caseNo, step, actor(req), body as { data: unknown; lateReason?: string; password?: string }, timing);
         res.setHeader('Server-Timing', timing.header());
         return out;
       },
@@ -90,7 +90,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
     async ({ params, body, req, res }) => {
       const { lateReason: late, ...data } = body;
       const timing = new ServerTiming();
-      const out = await steps.completeStep(params.caseNo, 'first_contact', await actor(req), { data, lateReason: late }, timing);
+      const out = await steps.completeStep(params.caseNo, 'first_contact', actor(req), { data, lateReason: late }, timing);
       res.setHeader('Server-Timing', timing.header());
       return out;
     },
@@ -109,7 +109,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       roles: CASE_WORKER_ROLES,
       responses: { 200: { description: 'The clock after the extension' }, ...refused },
     },
-    async ({ params, body, req }) => steps.extendDeadline(params.caseNo, await actor(req), body),
+    async ({ params, body, req }) => steps.extendDeadline(params.caseNo, actor(req), body),
   );
 
   registry.add(
@@ -124,7 +124,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       roles: ['sales', 'qa_manager'],
       responses: { 200: { description: 'The compensation with its required approver role' }, ...refused },
     },
-    async ({ params, body, req }) => steps.requestCompensation(params.caseNo, await actor(req), body),
+    async ({ params, body, req }) => steps.requestCompensation(params.caseNo, actor(req), body),
   );
 
   registry.add(
@@ -139,7 +139,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       roles: [...CASE_WORKER_ROLES, 'management_rep'],
       responses: { 200: { description: 'The decided compensation' }, 401: err, ...refused },
     },
-    async ({ params, body, req }) => steps.decideCompensation(params.caseNo, await actor(req), body),
+    async ({ params, body, req }) => steps.decideCompensation(params.caseNo, actor(req), body),
   );
 
   registry.add(
@@ -155,7 +155,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       roles: ['qa_manager'],
       responses: { 200: { description: 'The closed case state' }, 401: err, ...refused },
     },
-    async ({ params, body, req }) => steps.dismiss(params.caseNo, await actor(req), body),
+    async ({ params, body, req }) => steps.dismiss(params.caseNo, actor(req), body),
   );
 
   const refParams = caseNoParam.extend({ ref: z.string().regex(/^(R\d+-)?[CPM]\d+$/, 'must look like P1, C2 or R2-P1') });
@@ -188,7 +188,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
       roles: ['department_owner', 'qa_engineer'],
       responses: { 200: { description: 'The countermeasure' }, ...refused },
     },
-    async ({ params, body, req }) => steps.recordImplementation(params.caseNo, params.ref, await actor(req), body),
+    async ({ params, body, req }) => steps.recordImplementation(params.caseNo, params.ref, actor(req), body),
   );
 
   const rprHandle = steps.rprHandle;
@@ -220,7 +220,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
         responses: { 200: { description: 'The report state after the step' }, 401: err, ...refused },
       },
       async ({ params, body, req }) =>
-        steps.rprStep(params.caseNo, step, await actor(req), body as { data: unknown; lateReason?: string; password?: string }),
+        steps.rprStep(params.caseNo, step, actor(req), body as { data: unknown; lateReason?: string; password?: string }),
     );
   }
 

@@ -144,7 +144,7 @@ ${scale('communication', '沟通 Communication', values.communication, errors.co
     },
     async ({ params, body, req }) => {
       const c = await cases.get(params.caseNo);
-      return temporal.workflow.getHandle(c.workflowId).executeUpdate(completeFollowUpUpdate, { args: [{ actor: await actorOf(db, req), actions: body.actions }] });
+      return temporal.workflow.getHandle(c.workflowId).executeUpdate(completeFollowUpUpdate, { args: [{ actor: actorOf(req), actions: body.actions }] });
     },
   );
 

@@ -5,7 +5,6 @@
  * Test files read TEST_TEMPORAL_ADDRESS / TEST_DATABASE_URL.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -14,19 +13,11 @@ import { TEST_PASSWORD } from '../helpers';
 import { createPrisma } from '../../prisma/client';
 import { migrate } from '../../prisma/migrate';
 import { readSeedFile, seed } from '../../prisma/seed';
-import { startPglite, startTemporal, type Service } from '../../scripts/services';
+import { freePort, startPglite, startTemporal, type Service } from '../../scripts/services';
+
+export { freePort };
 import { ensureTemporalCli } from '../../scripts/temporal-cli';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 declare global {
   // eslint-disable-next-line no-var
