@@ -25,7 +25,7 @@ import { renderCsiReport } from '../templates/pdf/csi-report';
 import { defaultCalendar, nextWorkingInstant, parseDuration, type WorkingCalendar } from './calendar';
 import { policyDefinitionSchema } from './policy';
 import { computeCsi, csiScoresSchema, CSI_PART_LABELS, DEFAULT_CSI_SCORES, fmtRate, fmtScore, parseQuarter, quartersUpTo, type CsiGrade, type CsiIndex, type CsiPart, type CsiScores } from './csi';
-import { sha256 } from './hash';
+import { linkToken, surveyTokenHash } from './surveys';
 import type { MailDelivery } from './mail/delivery';
 import { messageIdFromKey } from './mail/transport';
 import { filePeriodReport, type ReportDeps } from './reports';
@@ -43,7 +43,8 @@ export interface CsiSettings {
 
 export const DEFAULT_CSI_SETTINGS: CsiSettings = { remindAfter: ['7d'], closeAfter: '14d', scores: DEFAULT_CSI_SCORES };
 
-export const csiTokenHash = (token: string) => sha256(token);
+/** Only the SHA-256 of a questionnaire's token is stored (as for the post-closure survey). */
+export const csiTokenHash = surveyTokenHash;
 
 /** [start, end) of a quarter "2026-Q4" in the company's time zone. */
 export function quarterRange(quarter: string, timeZone: string): { from: Date; to: Date } {
@@ -173,10 +174,7 @@ export interface QuarterlySurveyDeps extends ReportDeps {
 export function createQuarterlySurveyActivities(deps: QuarterlySurveyDeps) {
   const { db } = deps;
   const settings: CsiSettings = { ...DEFAULT_CSI_SETTINGS, ...deps.csi };
-  const tokenFor = (responseId: string) => {
-    if (!deps.linkSecret) throw ApplicationFailure.nonRetryable('No secret for customer links is configured (LINK_SECRET)', 'NotConfigured');
-    return crypto.createHmac('sha256', deps.linkSecret).update(`csi:${responseId}`).digest('base64url');
-  };
+  const tokenFor = (responseId: string) => linkToken(deps.linkSecret, 'csi', responseId);
   const linkFor = (responseId: string) => `${deps.publicUrl}/csi/${tokenFor(responseId)}`;
 
   /** The company calendar of the deadline policy (latest version); the built-in one if there is none. */
@@ -227,7 +225,12 @@ export function createQuarterlySurveyActivities(deps: QuarterlySurveyDeps) {
     async openCsiRound(input: { asOf: string; quarter?: string; remindAfter?: string[]; closeAfter?: string; workflowId?: string }): Promise<{ roundId: string; quarter: string; openedAt: string; remindAt: string[]; closesAt: string; status: string; questionnaires: number; derived: number }> {
       const asOf = new Date(input.asOf);
       const quarter = input.quarter ?? previousQuarter(asOf, deps.timeZone);
-      parseQuarter(quarter);
+      try {
+        parseQuarter(quarter);
+      } catch (err) {
+        // A malformed quarter never becomes valid: fail the workflow instead of retrying.
+        throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidInput');
+      }
       let round = await db.csiRound.findUnique({ where: { quarter } });
       if (!round) {
         let remindAfter: number[];

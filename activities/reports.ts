@@ -108,13 +108,19 @@ export function registerTable(rows: RegisterRow[]): (string | null)[][] {
   ];
 }
 
+/**
+ * One RFC 4180 CSV cell. Text that a spreadsheet would run as a formula (starting with
+ * = + - @, tab or CR) gets a leading apostrophe: customers' words never execute.
+ */
+export function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  const safe = typeof v !== 'number' && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
 /** RFC 4180 CSV with a UTF-8 BOM (Excel opens Chinese text correctly). */
 export function registerCsv(rows: RegisterRow[]): string {
-  const q = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return '\ufeff' + registerTable(rows).map((row) => row.map(q).join(',')).join('\r\n') + '\r\n';
+  return '\ufeff' + registerTable(rows).map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
 /** [start, end) of a month "YYYY-MM" in the company's time zone. */

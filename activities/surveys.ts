@@ -22,11 +22,17 @@ export interface SurveyDeps {
 
 export const surveyTokenHash = (token: string) => sha256(token);
 
+/**
+ * The token of a link sent to a customer: HMAC-SHA256 of `purpose:id` with LINK_SECRET.
+ * A retried activity derives the same link; nobody without the secret derives another's.
+ */
+export function linkToken(secret: string | undefined, purpose: 'survey' | 'csi', id: string): string {
+  if (!secret) throw ApplicationFailure.nonRetryable('No secret for customer links is configured (LINK_SECRET)', 'NotConfigured');
+  return crypto.createHmac('sha256', secret).update(`${purpose}:${id}`).digest('base64url');
+}
+
 export function createSurveyActivities({ db, publicUrl, linkSecret }: SurveyDeps) {
-  const tokenFor = (surveyId: string) => {
-    if (!linkSecret) throw ApplicationFailure.nonRetryable('No secret for customer links is configured (LINK_SECRET)', 'NotConfigured');
-    return crypto.createHmac('sha256', linkSecret).update(`survey:${surveyId}`).digest('base64url');
-  };
+  const tokenFor = (surveyId: string) => linkToken(linkSecret, 'survey', surveyId);
 
   return {
     /** Create (once) the case's survey; null when the customer left no e-mail address. */

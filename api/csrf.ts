@@ -14,25 +14,13 @@
  */
 import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
-import { SESSION_COOKIE } from './auth';
+import { SESSION_COOKIE, cookieValue } from './auth';
+
+export { cookieValue };
 
 export const CSRF_COOKIE = 'qms_csrf';
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
-
-export function cookieValue(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(i + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
 
 const derive = (secret: string) => crypto.createHash('sha256').update(`qms-csrf-v1:${secret}`).digest('base64url');
 

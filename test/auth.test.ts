@@ -95,6 +95,11 @@ test('sign in: right password gives a session (bearer and cookie); wrong or unkn
   expect((await request(app).get('/api/auth/me').set(bearer(ok.body.token))).status).toBe(401);
 });
 
+test('a malformed session cookie counts as no session: 401, not a server error', async () => {
+  const res = await request(app).get('/api/auth/me').set('Cookie', 'qms_session=%E0%A4%A');
+  expect(res.status).toBe(401);
+});
+
 test('5 wrong passwords lock the account for 15 minutes, even for the right password', async () => {
   const p = await person('sales');
   for (let i = 1; i <= 4; i++) expect((await login(p.email, `wrong-${i}`)).status).toBe(401);

@@ -1,6 +1,8 @@
 /** What the pages read from the database: my work, the filtered case list, statistics, similar cases. */
 import { DateTime } from 'luxon';
-import { pareto } from '../activities/reports';
+import { csvCell, pareto } from '../activities/reports';
+
+export { csvCell };
 import type { Db, Prisma } from '../prisma/client';
 import { STEP_ROLES, type HumanStep } from '../workflows/steps';
 import type { CountermeasureItem } from '../workflows/types';
@@ -228,16 +230,7 @@ export function caseExportRows(rows: Awaited<ReturnType<typeof listCases>>, tz: 
   ];
 }
 
-/**
- * A CSV cell: text starting with = + - @ (or a tab / carriage return) gets a leading
- * apostrophe, so a spreadsheet does not run it as a formula (CSV injection).
- */
-export function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  const safe = typeof v !== 'number' && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
+/** The filtered case list as CSV (cells guarded against formula injection: csvCell). */
 export function casesCsv(rows: Awaited<ReturnType<typeof listCases>>, tz: string): string {
   return '\ufeff' + caseExportRows(rows, tz).map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -72,15 +72,22 @@ const newToken = (prefix: string) => prefix + crypto.randomBytes(32).toString('b
 export const invalidCredentials = () => new HttpError(401, 'invalid_credentials', 'E-mail or password is wrong');
 const unauthenticated = (message = 'Sign in first (Authorization: Bearer <token> or the session cookie)') => new HttpError(401, 'unauthenticated', message);
 
-function cookieToken(req: Request): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
+/** A cookie of the request by name; a malformed (undecodable) value counts as absent. */
+export function cookieValue(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === SESSION_COOKIE) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }
+
+const cookieToken = (req: Request) => cookieValue(req, SESSION_COOKIE);
 
 /** The bearer token of the request, from the Authorization header or the session cookie. */
 export function requestToken(req: Request): string | undefined {

@@ -12,7 +12,7 @@
  * recorded as case events (`attachment_added`) in the same transaction: all files of an
  * upload or none. Rows are never changed or removed (trigger).
  */
-import crypto from 'node:crypto';
+import { sha256 } from '../../activities/hash';
 import { Writable } from 'node:stream';
 import type { Request } from 'express';
 import { appendEventInTx } from '../../activities/audit-chain';
@@ -141,7 +141,7 @@ export function checkFile(f: UploadedFile, limits: AttachmentLimits = DEFAULT_AT
     const reason = `${fileName}: this type of file is not accepted (${f.claimedType || 'unknown'}); accepted: ${ALLOWED_TEXT}`;
     throw new HttpError(415, 'unsupported_type', reason, [{ field: 'files', reason }]);
   }
-  return { fileName, mimeType, size: f.bytes.length, sha256: crypto.createHash('sha256').update(f.bytes).digest('hex'), bytes: f.bytes };
+  return { fileName, mimeType, size: f.bytes.length, sha256: sha256(f.bytes), bytes: f.bytes };
 }
 
 export interface ParsedUpload {

@@ -169,7 +169,7 @@ export function radarChart(form: FormBuilder, axesIn: { label: string; value: nu
     const ly = cy + (R + 14) * Math.sin(angle(i));
     const align = Math.abs(Math.cos(angle(i))) < 0.2 ? 'center' : Math.cos(angle(i)) > 0 ? 'left' : 'right';
     const x0 = align === 'center' ? lx - 60 : align === 'left' ? lx : lx - 120;
-    text(form, `${a.label} ${a.value === null ? '—' : (Math.round(a.value * 10) / 10).toFixed(1)}`, x0, ly - 5, align === 'center' ? 120 : 120, align, 8);
+    text(form, `${a.label} ${a.value === null ? '—' : (Math.round(a.value * 10) / 10).toFixed(1)}`, x0, ly - 5, 120, align, 8);
   });
   form.y = cy + height / 2 + 2;
 }

@@ -4,7 +4,7 @@
  * response rate, the improvement priorities and the customers' comments. Charts are vector
  * paths (templates/pdf/charts.ts).
  */
-import { CSI_GRADES, CSI_PART_LABELS, fmtRate, fmtScore, type CsiPart } from '../../activities/csi';
+import { CSI_GRADES, CSI_PART_LABELS, CSI_PARTS, fmtRate, fmtScore, type CsiPart } from '../../activities/csi';
 import type { CsiQuarterReport } from '../../activities/quarterly-survey';
 import { radarChart, scoreBars, scoreLineChart } from './charts';
 import { FormBuilder } from './form';
@@ -54,9 +54,9 @@ export async function renderCsiReport(meta: PeriodDocMeta, r: CsiQuarterReport, 
   scoreBars(form, r.customers.map((c) => ({ label: c.customerName, value: c.overall })));
   form.table({
     columns: [22, 11, 11, 11, 11, 11, 11, 12],
-    header: [l('客户', 'Customer'), ...(['quality', 'delivery', 'communication', 'service', 'technical'] as const).map((p) => part(p)), 'CSI', l('回收', 'Answered')],
+    header: [l('客户', 'Customer'), ...CSI_PARTS.map((p) => part(p)), 'CSI', l('回收', 'Answered')],
     rows: r.customers.length
-      ? r.customers.map((c) => [c.customerName, ...(['quality', 'delivery', 'communication', 'service', 'technical'] as const).map((p) => fmtScore(c.parts[p])), c.answered ? fmtScore(c.overall) : l('未回复', 'no answer'), `${c.answered}/${c.sent}`])
+      ? r.customers.map((c) => [c.customerName, ...CSI_PARTS.map((p) => fmtScore(c.parts[p])), c.answered ? fmtScore(c.overall) : l('未回复', 'no answer'), `${c.answered}/${c.sent}`])
       : [[{ text: '—', span: 8 }]],
     fontSize: 7.5,
   });
