@@ -153,6 +153,15 @@ const between = (lo: number, hi: number) => ({
   toAsymmetricMatcher: () => `a time in [${iso(lo)}, ${iso(hi)})`,
 });
 
+/*
+ * Cases are not terminated at the end of a test: the Java test server does not release the
+ * time-skipping lock held by an activity or a workflow task that is in flight when its workflow
+ * is terminated (TestWorkflowMutableStateImpl.terminateWorkflowExecution; the late completion is
+ * refused with NOT_FOUND "Completed workflow"), and every later `env.sleep` then waits in real
+ * time. The cases stay open until the server is torn down; their later reminders and escalations
+ * are told apart by case id.
+ */
+
 /** Skip workflow time forward to `target` (no-op when it is already past). */
 async function skipTo(target: number): Promise<void> {
   const now = await serverNow();
@@ -200,7 +209,7 @@ test('first contact, 12 h: reminder 2 h before, escalation at 12 h (level 1) and
   expect(Date.parse(state.clocks[0].stoppedAt!)).toBeGreaterThanOrEqual(t0 + 30 * HOUR);
   await eventually(async () => acts.recordClockOutcome.mock.calls.some(([a]) => a.caseId === caseIdOf(h) && a.state.outcome === 'missed'), 10_000, 'outcome recorded');
   expect(noticesOf(h, 'first_contact', 'reminder')).toHaveLength(1);
-  await h.terminate('test done');
+  // Not terminated: see "Cases are not terminated" above.
 });
 
 test('reply from the sample: urgent 48 h, normal 3 days, supplier 7 days; no escalation before the due time', async () => {
@@ -256,7 +265,7 @@ test('reply from the sample: urgent 48 h, normal 3 days, supplier 7 days; no esc
     expect(first.at).toBeLessThan(sampleAt + c.due + MINUTE);
     for (const later of handles.slice(i + 1)) expect(noticesOf(later, 'reply', 'escalation')).toEqual([]);
   }
-  for (const h of handles) await h.terminate('test done');
+  // Not terminated: see "Cases are not terminated" above.
 });
 
 test('working time: the due time skips the holiday and the weekend and counts the make-up Saturday; the escalation fires only after it', async () => {
@@ -305,5 +314,5 @@ test('working time: the due time skips the holiday and the weekend and counts th
   expect(l1).toMatchObject({ level: 1, notify: ['qa_manager', 'owner'] });
   expect(l1.at).toBeGreaterThanOrEqual(due);
   expect(l1.at).toBeLessThan(due + MINUTE);
-  await h.terminate('test done');
+  // Not terminated: see "Cases are not terminated" above.
 });
