@@ -34,6 +34,8 @@ export interface AppDeps {
   temporal: Client;
   log: Logger;
   taskQueue: string;
+  /** Where the forms are rendered (DOCUMENTS_TASK_QUEUE, served by scripts/documents-worker.ts); absent: by the case worker. */
+  documentsTaskQueue?: string;
   namespace: string;
   timeZone: string;
   publicUrl: string;
@@ -60,7 +62,7 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   app.use(express.json({ limit: '1mb' }));
 
   const registry = new RouteRegistry();
-  const cases = createCaseService({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, timeZone: deps.timeZone, policyName: deps.policyName ?? 'default', retentionYears: deps.retentionYears });
+  const cases = createCaseService({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, documentsTaskQueue: deps.documentsTaskQueue, timeZone: deps.timeZone, policyName: deps.policyName ?? 'default', retentionYears: deps.retentionYears });
 
   const auth = createAuth({ db: deps.db, sessionTtlMs: deps.sessionTtlMs });
   const authenticated = auth.authenticate();

@@ -21,6 +21,7 @@ export async function startApi(config: Config) {
     temporal,
     log,
     taskQueue: config.temporal.taskQueue,
+    documentsTaskQueue: config.temporal.documentsTaskQueue,
     namespace: config.temporal.namespace,
     timeZone: config.env.TIME_ZONE,
     publicUrl: config.publicUrl,

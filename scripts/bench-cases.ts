@@ -135,6 +135,8 @@ interface Stack {
   apiUrl: string;
   reminderApiUrl: string;
   worker: Service;
+  /** The document worker (forms), a process of its own. */
+  documents: Service;
   /** Stop the worker and start a fresh one (same settings): its memory serving the open cases, without the intake burst behind it. */
   restartWorker(): Promise<void>;
   /** The child processes whose CPU time each phase reports. */
@@ -219,7 +221,8 @@ async function startStack(): Promise<Stack> {
     };
     const startWorker = () => startNodeProcess('worker', path.join(__dirname, 'worker.ts'), { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}` }, path.join(logs, 'worker.log'));
     const worker = await startWorker();
-    services.push(worker);
+    const documents = await startNodeProcess('documents', path.join(__dirname, 'documents-worker.ts'), { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}` }, path.join(logs, 'documents.log'));
+    services.push(worker, documents);
     const [api, reminderApi] = await Promise.all([
       startNodeProcess('api', path.join(__dirname, 'api.ts'), { ...env, PORT: String(apiPort) }, path.join(logs, 'api.log')),
       startNodeProcess('api-fast-policy', path.join(__dirname, 'api.ts'), { ...env, PORT: String(reminderApiPort), DEADLINE_POLICY_NAME: REMINDER_POLICY }, path.join(logs, 'api-fast-policy.log')),
@@ -245,6 +248,7 @@ async function startStack(): Promise<Stack> {
       apiUrl,
       reminderApiUrl,
       worker,
+      documents,
       async restartWorker(this: Stack) {
         const old = this.worker;
         await old.stop();
@@ -252,7 +256,7 @@ async function startStack(): Promise<Stack> {
         services[services.indexOf(old)] = this.worker;
         this.processes[this.processes.indexOf(old)] = this.worker;
       },
-      processes: [pglite, temporalServer, worker, api, reminderApi],
+      processes: [pglite, temporalServer, worker, documents, api, reminderApi],
       mails,
       token: await login(apiUrl),
       reminderToken: await login(reminderApiUrl),
@@ -293,8 +297,8 @@ function phasePercentiles(samples: Record<string, number>[]): Record<string, { p
   }));
 }
 
-async function workerMemory(stack: Stack): Promise<{ rssMB: number; heapUsedMB: number; heapTotalMB: number; externalMB: number; heapLimitMB: number }> {
-  const child = stack.worker.child;
+async function workerMemory(stack: Stack, which: 'worker' | 'documents' = 'worker'): Promise<{ rssMB: number; heapUsedMB: number; heapTotalMB: number; externalMB: number; heapLimitMB: number }> {
+  const child = stack[which].child;
   const reply = new Promise<Record<string, number>>((resolve, reject) => {
     const onMessage = (m: { benchMemory?: Record<string, number> }) => {
       if (!m?.benchMemory) return;
@@ -470,6 +474,7 @@ async function benchOpenCases(stack: Stack) {
   const open = await stack.db.complaintCase.count({ where: { status: 'open' } });
   const running = await stack.temporal.workflow.count(`WorkflowType = 'complaintCase' AND ExecutionStatus = 'Running'`);
   const after = await workerMemory(stack);
+  const documentsAfter = await workerMemory(stack, 'documents');
   // The same open cases served by a fresh worker (as after a deploy or a restart): what the
   // cases themselves cost, without what the intake burst left in the heap and the allocator.
   await stack.restartWorker();
@@ -488,6 +493,7 @@ async function benchOpenCases(stack: Stack) {
     maxCachedWorkflows: loadConfig().env.WORKER_MAX_CACHED_WORKFLOWS ?? 'SDK default',
     workerBefore: before,
     workerAfter: after,
+    documentsWorkerAfter: documentsAfter,
     workerRestarted: restarted,
   };
 }
@@ -522,6 +528,7 @@ function table(results: Record<string, any>): string { // eslint-disable-line @t
   }
   if (open) {
     rows.push([`worker RSS, ${open.openCases} open cases idle`, `${f(open.workerAfter.rssMB)} MB (heap used ${f(open.workerAfter.heapUsedMB)} MB; before ${f(open.workerBefore.rssMB)} MB)`, '≤ 350 MB', verdict(open.workerAfter.rssMB <= 350)]);
+    rows.push(['document worker RSS after the burst (forms; separate process)', `${f(open.documentsWorkerAfter.rssMB)} MB (heap used ${f(open.documentsWorkerAfter.heapUsedMB)} MB)`, '', '']);
     if (open.workerRestarted) rows.push([`worker RSS, ${open.openCases} open cases, fresh worker`, `${f(open.workerRestarted.rssMB)} MB (heap used ${f(open.workerRestarted.heapUsedMB)} MB)`, '≤ 350 MB', verdict(open.workerRestarted.rssMB <= 350)]);
     rows.push(['  maxCachedWorkflows', String(open.maxCachedWorkflows), '', '']);
     rows.push(['  creating them', `${f(open.createPerSecond)} cases/s, worker backlog drained ${f(open.backlogDrainSeconds)} s later`, '', '']);

@@ -28,6 +28,16 @@ const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('complaints'),
+  /**
+   * Task queue of the document worker (scripts/documents-worker.ts), which renders and files the
+   * forms (PDF) in a process of its own: default "<TEMPORAL_TASK_QUEUE>-documents". Set it equal to
+   * TEMPORAL_TASK_QUEUE to render in the case worker instead (one process fewer, slower steps).
+   */
+  DOCUMENTS_TASK_QUEUE: z.string().optional(),
+  /** Forms the document worker renders at once (CPU-bound: about one per core). */
+  DOCUMENTS_CONCURRENCY: z.coerce.number().int().min(1).default(2),
+  /** The document worker's nice value (0–19): rendering backlog yields the CPU to intake and steps. */
+  DOCUMENTS_NICE: z.coerce.number().int().min(0).max(19).default(10),
   TEMPORAL_API_KEY: z.string().optional(),
   TEMPORAL_TLS: bool.optional(),
   TEMPORAL_TLS_CERT: z.string().optional(),
@@ -112,6 +122,8 @@ export interface Config {
     address: string;
     namespace: string;
     taskQueue: string;
+    /** DOCUMENTS_TASK_QUEUE (default "<taskQueue>-documents"). */
+    documentsTaskQueue: string;
     apiKey?: string;
     tls?: { serverName?: string; cert?: string; key?: string; ca?: string } | boolean;
   };
@@ -147,6 +159,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
+      documentsTaskQueue: env.DOCUMENTS_TASK_QUEUE ?? `${env.TEMPORAL_TASK_QUEUE}-documents`,
       apiKey: env.TEMPORAL_API_KEY,
       tls: tlsFiles
         ? { serverName: env.TEMPORAL_TLS_SERVER_NAME, cert: env.TEMPORAL_TLS_CERT, key: env.TEMPORAL_TLS_KEY, ca: env.TEMPORAL_TLS_CA }

@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole product on embedded defaults — Temporal dev server (SQLite under
- * DATA_DIR), PGlite (under DATA_DIR), migrations and seed, the worker, the API with its
+ * DATA_DIR), PGlite (under DATA_DIR), migrations and seed, the case worker, the document
+ * worker (forms, at a lower CPU priority), the API with its
  * pages, and the mail outbox — then prints where everything is. Ctrl-C stops it all;
  * running it again keeps every case. Set TEMPORAL_ADDRESS / DATABASE_URL / SMTP_URL to
  * use real infrastructure instead of the embedded parts.
@@ -82,12 +83,14 @@ async function main(): Promise<void> {
       TEMPORAL_ADDRESS: config.temporal.address,
       ...(temporalUiUrl && !env.TEMPORAL_UI_URL ? { TEMPORAL_UI_URL: temporalUiUrl } : {}),
     };
-    const [worker, api] = await Promise.all([
+    const separateDocuments = config.temporal.documentsTaskQueue !== config.temporal.taskQueue;
+    const started = await Promise.all([
       startNodeProcess('worker', path.join(__dirname, 'worker.ts'), childEnv, path.join(logs, 'worker.log')),
+      ...(separateDocuments ? [startNodeProcess('documents', path.join(__dirname, 'documents-worker.ts'), childEnv, path.join(logs, 'documents.log'))] : []),
       startNodeProcess('api', path.join(__dirname, 'api.ts'), childEnv, path.join(logs, 'api.log')),
     ]);
-    services.push(worker, api);
-    for (const s of [worker, api]) {
+    services.push(...started);
+    for (const s of started) {
       s.child.once('exit', (code) => {
         if (!stopping) {
           console.error(`${s.name} exited unexpectedly (code ${code}); see ${path.join(logs, s.name + '.log')}`);

@@ -13,6 +13,7 @@ import { SMTPServer } from 'smtp-server';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createDocumentActivities } from '../activities/documents';
 import { createMailTransport } from '../activities/mail/transport';
 import { createApp } from '../api/app';
 import type { Db } from '../prisma/client';
@@ -85,13 +86,22 @@ export async function startStack(policy: Record<string, unknown>, name = 'e2e', 
       linkSecret: 'test-link-secret-0123456789abcdef0123456789',
     }),
   });
-  const running = worker.run();
+  // The forms are rendered by a document worker on a queue of their own, as in production
+  // (scripts/documents-worker.ts); here in the same process.
+  const documentsTaskQueue = `${taskQueue}-documents`;
+  const documentsWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: documentsTaskQueue,
+    activities: createDocumentActivities({ db, timeZone: 'Asia/Shanghai', company: { name: 'XX公司', nameEn: 'XX Company' } }),
+  });
+  const running = Promise.all([worker.run(), documentsWorker.run()]);
 
   const { app, cases } = createApp({
     db,
     temporal: env.client,
     log: pino({ level: 'silent' }),
     taskQueue,
+    documentsTaskQueue,
     namespace: 'default',
     timeZone: 'Asia/Shanghai',
     publicUrl: 'http://qms.example.test',
@@ -139,6 +149,7 @@ export async function startStack(policy: Record<string, unknown>, name = 'e2e', 
     async close() {
       await new Promise((r) => server.close(r));
       worker.shutdown();
+      documentsWorker.shutdown();
       await running;
       await new Promise((r) => smtp.close(r as () => void));
       await db.$disconnect();

@@ -33,7 +33,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { countermeasure } from './countermeasure';
-import { Clocks, LOCAL_WRITES_PATCH, checkRole, documents, forbidden, invalid, localStore, mail, oneAtATime, parseOr422, requireActor, store as remoteStore, wrongState, type Store } from './kit';
+import { Clocks, LOCAL_WRITES_PATCH, checkRole, documentActivities, forbidden, invalid, localStore, mail, oneAtATime, parseOr422, requireActor, store as remoteStore, wrongState, type Store } from './kit';
 import {
   answerSurveyUpdate,
   cancelSignal,
@@ -77,6 +77,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
   // before it replay exactly as they ran (test/histories/before-local-writes).
   const fast = patched(LOCAL_WRITES_PATCH);
   const store: Store = fast ? oneAtATime(localStore) : remoteStore;
+  const documents = documentActivities(input.documentsTaskQueue);
   const now = () => new Date(Date.now()).toISOString();
   const state: CaseState = {
     caseNo: input.caseNo,
@@ -431,7 +432,15 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     const workflowId = `${wfId}:rpr`;
     const child = await startChild(recurrencePrevention, {
       workflowId,
-      args: [{ caseId, caseNo: input.caseNo, responsibleDepartmentId: responsibleDepartment() ?? '', raisedBy: raisedBy.id }],
+      args: [
+        {
+          caseId,
+          caseNo: input.caseNo,
+          responsibleDepartmentId: responsibleDepartment() ?? '',
+          raisedBy: raisedBy.id,
+          ...(input.documentsTaskQueue ? { documentsTaskQueue: input.documentsTaskQueue } : {}),
+        },
+      ],
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
     });
     state.rpr = { workflowId, status: 'open', step: 'proposal' };

@@ -54,10 +54,18 @@ export const mail = proxyActivities<Activities>({
   // failure is permanent (bad address) or has lasted past the give-up time, and records it.
   retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', backoffCoefficient: 2 },
 });
-export const documents = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
-});
+/**
+ * Forms (PDF) rendered and filed by the document worker on `taskQueue` (the case input's
+ * documentsTaskQueue), so the CPU and memory of rendering stay out of the worker that runs
+ * the cases and answers their steps; without one, on the workflow's own task queue.
+ */
+export function documentActivities(taskQueue: string | undefined) {
+  return proxyActivities<Pick<Activities, 'issueDocument'>>({
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
+    ...(taskQueue ? { taskQueue } : {}),
+  });
+}
 
 export function invalid(field: string, reason: string): never {
   throw ApplicationFailure.nonRetryable(`${field} ${reason}`, 'ValidationError', { field, reason });

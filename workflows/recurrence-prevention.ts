@@ -7,7 +7,7 @@
  * report is closed.
  */
 import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import { Clocks, checkRole, documents, forbidden, invalid, parseOr422, requireActor, store, wrongState } from './kit';
+import { Clocks, checkRole, documentActivities, forbidden, invalid, parseOr422, requireActor, store, wrongState } from './kit';
 import { cancelSignal, rprStateQuery, rprStepUpdate, type RprState } from './messages';
 import { RPR_STEP_ROLES, SIGNED_RPR_STEPS, rprStepSchemas, signatureProblem, type RprStep, type RprStepRequest } from './steps';
 import type { ClockName } from './types';
@@ -17,6 +17,8 @@ export interface RecurrencePreventionInput {
   caseNo: string;
   responsibleDepartmentId: string;
   raisedBy: string;
+  /** The case's document worker queue (CaseInput.documentsTaskQueue). */
+  documentsTaskQueue?: string;
 }
 
 const CLOCK_OF: Record<RprStep, ClockName> = {
@@ -30,6 +32,7 @@ const CLOCK_OF: Record<RprStep, ClockName> = {
 export async function recurrencePrevention(input: RecurrencePreventionInput): Promise<RprState> {
   const { caseId } = input;
   const wfId = workflowInfo().workflowId;
+  const documents = documentActivities(input.documentsTaskQueue);
   const state: RprState = { caseNo: input.caseNo, step: 'proposal', round: 1, data: {}, clocks: [], decisions: [] };
   const clocks = new Clocks(caseId, state.clocks);
   let pending: { req: RprStepRequest; at: string } | null = null;

@@ -109,6 +109,12 @@ export interface CaseInput {
   salesRepId: string;
   customerName: string;
   product: string;
+  /**
+   * The task queue of the document worker that renders and files this case's forms (PDF),
+   * fixed when the case starts (DOCUMENTS_TASK_QUEUE). Absent: the case's own task queue
+   * (cases started before forms had a queue of their own, and tests with one worker).
+   */
+  documentsTaskQueue?: string;
 }
 
 /** Steps of the procedure, in the regulation's order. */

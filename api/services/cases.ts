@@ -25,6 +25,8 @@ export interface CaseServiceDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  /** The document worker's task queue, given to each new case (DOCUMENTS_TASK_QUEUE); absent: the case's own. */
+  documentsTaskQueue?: string;
   timeZone: string;
   /** Name of the deadline policy new cases take (its latest version). */
   policyName: string;
@@ -74,7 +76,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       await temporal.workflow.start(complaintCase, {
         workflowId,
         taskQueue: deps.taskQueue,
-        args: [input],
+        args: [deps.documentsTaskQueue && deps.documentsTaskQueue !== deps.taskQueue ? { ...input, documentsTaskQueue: deps.documentsTaskQueue } : input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: [
           { key: CaseNoAttr, value: input.caseNo },
