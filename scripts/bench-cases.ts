@@ -34,6 +34,8 @@ import { freePort, startNodeProcess, startPglite, startTemporal, type Service } 
 import { ensureTemporalCli } from './temporal-cli';
 import { cachedWorkflowBundle } from './workflow-bundle';
 import { loadConfig } from './config';
+import { workflowIdFor } from '../api/services/cases';
+import { completeStepUpdate } from '../workflows/messages';
 
 const num = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
 const OPTS = {
@@ -382,6 +384,23 @@ async function benchHumanStep(stack: Stack, caseNos: string[]) {
     if (r.status === 200) timings.push(parseServerTiming(r.headers.get('server-timing')));
     return r.status === 200;
   };
+  // Reference: an update the workflow's validator refuses (a step the case is not at), sent
+  // straight with the Temporal client — the round trip through the server and the worker
+  // (a workflow task, a replay if the case is not cached) with nothing written anywhere.
+  const refused: number[] = [];
+  for (const caseNo of cases.slice(0, 50)) {
+    const t0 = performance.now();
+    await stack.temporal.workflow
+      .getHandle(workflowIdFor(caseNo))
+      .executeUpdate(completeStepUpdate, { args: [{ step: 'closure', actor: { id: 'bench', role: 'qa_manager', departmentId: 'dept-qa' }, data: {} }] })
+      .then(
+        () => {
+          throw new Error('the refused update was accepted');
+        },
+        () => undefined,
+      );
+    refused.push(performance.now() - t0);
+  }
   // One person at a time (the latency a user sees), then 8 at once.
   const half = Math.floor(cases.length / 2);
   let i = 0;
@@ -391,6 +410,7 @@ async function benchHumanStep(stack: Stack, caseNos: string[]) {
   return {
     sequential: { errors: sequential.errors, latencyMs: percentiles(sequential.latencies), serverTimingMs: phasePercentiles(timings.slice(0, half)) },
     concurrent8: { errors: concurrent.errors, latencyMs: percentiles(concurrent.latencies) },
+    refusedUpdateMs: percentiles(refused),
   };
 }
 
@@ -520,6 +540,7 @@ function table(results: Record<string, any>): string { // eslint-disable-line @t
     rows.push(['human step: POST …/contact, 1 at a time', `p50 ${f(step.sequential.latencyMs.p50)} / p95 ${f(step.sequential.latencyMs.p95)} ms (n=${step.sequential.latencyMs.n}, ${step.sequential.errors} errors)`, 'p95 ≤ 50 ms', verdict(step.sequential.latencyMs.p95 <= 50)]);
     const stepPhases = Object.entries(step.sequential.serverTimingMs ?? {});
     if (stepPhases.length) rows.push(['  server phases p50 (p95)', stepPhases.map(([n, p]) => `${n} ${f((p as { p50: number }).p50)} (${f((p as { p95: number }).p95)})`).join(', ') + ' ms', '', '']);
+    if (step.refusedUpdateMs) rows.push(['  reference: refused update, client → server → worker', `p50 ${f(step.refusedUpdateMs.p50)} / p95 ${f(step.refusedUpdateMs.p95)} ms (n=${step.refusedUpdateMs.n}; nothing written)`, '', '']);
     rows.push(['  8 at once', `p50 ${f(step.concurrent8.latencyMs.p50)} / p95 ${f(step.concurrent8.latencyMs.p95)} ms (n=${step.concurrent8.latencyMs.n}, ${step.concurrent8.errors} errors)`, '', '']);
   }
   if (reminders) {

@@ -11,6 +11,15 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 
 const root = path.join(__dirname, '..');
 
+/**
+ * Modules evaluated once in the worker's reusable V8 context and shared (frozen) by every
+ * workflow, instead of evaluated afresh for each workflow it creates or replays: zod, through
+ * workflows/preload.ts so that it is the same (ESM) module the workflow code imports — a bare
+ * 'zod' here would be resolved as CommonJS and share nothing. Stateless libraries only; the
+ * workflow modules themselves keep per-workflow state.
+ */
+export const PRELOAD_MODULES = [path.join(root, 'workflows', 'preload.ts')];
+
 function sourceHash(): string {
   const h = crypto.createHash('sha256');
   const files = fs
@@ -20,6 +29,7 @@ function sourceHash(): string {
   for (const f of files) h.update(f).update('\0').update(fs.readFileSync(path.join(root, 'workflows', f)));
   h.update(fs.readFileSync(path.join(root, 'package-lock.json')));
   h.update(require('@temporalio/worker/package.json').version as string);
+  h.update(PRELOAD_MODULES.join(','));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -28,7 +38,7 @@ export async function cachedWorkflowBundle(cacheDir: string): Promise<WorkflowBu
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as WorkflowBundleWithSourceMap;
   } catch {
-    const bundle = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'index.ts'), logger: undefined });
+    const bundle = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'index.ts'), preloadModules: PRELOAD_MODULES, logger: undefined });
     fs.mkdirSync(cacheDir, { recursive: true });
     for (const old of fs.readdirSync(cacheDir).filter((f) => f.startsWith('workflow-bundle-'))) fs.rmSync(path.join(cacheDir, old), { force: true });
     fs.writeFileSync(`${file}.tmp`, JSON.stringify(bundle));

@@ -32,6 +32,7 @@ import { OverdueAttr } from '../workflows/search-attributes';
 import { SIGNED_RPR_STEPS, SIGNED_STEPS, type HumanStep, type RprStep } from '../workflows/steps';
 import type { Actor, CaseInput, ClockName, ClockPlan, Signature } from '../workflows/types';
 import { eventually, testEnv, uid } from './helpers';
+import { PRELOAD_MODULES } from '../scripts/workflow-bundle';
 
 let env: TestWorkflowEnvironment;
 const taskQueue = uid('wf-procedure');
@@ -88,7 +89,7 @@ beforeAll(async () => {
     extendClock: mock<'extendClock'>(async (i) => ({ ...plan({ caseId: i.caseId, clockId: i.clockId, clock: i.clockId.split(/[#:]/)[0] as ClockName, round: 1, owner: { role: 'sales' }, startedAt: new Date().toISOString(), dueAt: i.extension.toDueAt }) })),
     openSurvey: mock<'openSurvey'>(async () => (surveyMs ? { url: 'http://qms.example.test/survey/t0k3n', expiresAt: new Date(Date.now() + surveyMs).toISOString() } : null)),
   });
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), activities: acts });
+  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), bundlerOptions: { preloadModules: PRELOAD_MODULES }, activities: acts });
   running = worker.run();
 });
 

@@ -19,6 +19,7 @@ import { createApp } from '../api/app';
 import type { Db } from '../prisma/client';
 import { ensurePolicy } from '../prisma/seed';
 import { TEST_PASSWORD, testDb, testEnv, uid } from './helpers';
+import { PRELOAD_MODULES } from '../scripts/workflow-bundle';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Api = (method: string, p: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; headers: Headers; body: any }>;
@@ -74,7 +75,7 @@ export async function startStack(policy: Record<string, unknown>, name = 'e2e', 
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    workflowsPath: require.resolve('../workflows'), bundlerOptions: { preloadModules: PRELOAD_MODULES },
     activities: createActivities({
       db,
       transport,

@@ -12,6 +12,21 @@ const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `
 const iso = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
 const id = text(64);
 
+/**
+ * A record of schemas each built on first use. Temporal evaluates this module afresh for every
+ * workflow it creates or replays (module state is per workflow), and building every step's
+ * schema each time cost ≈ 20 ms of the workflow thread per case start or replay; a workflow
+ * now builds only the schemas of the steps it validates.
+ */
+function lazy<T extends Record<string, () => z.ZodType>>(defs: T): { readonly [K in keyof T]: ReturnType<T[K]> } {
+  const out = {} as { [K in keyof T]: ReturnType<T[K]> };
+  for (const key of Object.keys(defs) as (keyof T)[]) {
+    let built: ReturnType<T[typeof key]> | undefined;
+    Object.defineProperty(out, key, { enumerable: true, get: () => (built ??= defs[key]() as ReturnType<T[typeof key]>) });
+  }
+  return out;
+}
+
 export const CONTACT_METHODS = ['phone', 'email', 'visit', 'video', 'other'] as const;
 export type ContactMethod = (typeof CONTACT_METHODS)[number];
 
@@ -24,131 +39,143 @@ export const capaAction = z
   })
   .strict();
 
-export const stepSchemas = {
-  first_contact: z
-    .object({
-      method: z.enum(CONTACT_METHODS).describe('How the customer was reached'),
-      summary: text(5_000).describe('Defect confirmed with the customer and agreed next steps'),
-      contactedAt: iso.optional().describe('When the customer was reached; defaults to now'),
-    })
-    .strict(),
-  onsite_resolution: z
-    .object({
-      answer: text(5_000).describe('How the installation / usage problem was solved on the spot'),
-      customerAccepted: z.literal(true, { message: 'must be true: the customer must accept the answer; otherwise dismiss or escalate the case' }),
-    })
-    .strict(),
-  sample_pending: z.discriminatedUnion(
-    'sample',
-    [
-      z
-        .object({
-          sample: z.literal('received'),
-          receivedAt: iso.optional().describe('When the sample and the report reached QA; defaults to now'),
-          note: z.string().trim().max(2_000).optional(),
-        })
-        .strict(),
-      z
-        .object({
-          sample: z.literal('none'),
-          customerWantsExplanation: z.boolean().describe('The customer asks for an explanation: QA writes the potential-failure-cause report within 48 h'),
-          note: z.string().trim().max(2_000).optional(),
-        })
-        .strict(),
-    ],
-    { message: 'must be "received" or "none"' },
-  ),
-  potential_cause_analysis: z
-    .object({
-      phenomenon: text(200).describe('Defect phenomenon (for the Pareto chart)'),
-      potentialCauses: z
-        .array(
-          z
-            .object({
-              cause: text(1_000),
-              likelihood: z.enum(['high', 'medium', 'low']),
-              verification: text(1_000).describe('How the cause would be confirmed'),
-            })
-            .strict(),
-        )
-        .min(1, 'must list at least one cause'),
-      conclusion: text(5_000),
-    })
-    .strict(),
-  environmental_investigation: z
-    .object({
-      findings: text(5_000).describe('What general affairs found'),
-      responsibleDepartmentId: id.describe('The unit that writes the solution'),
-    })
-    .strict(),
-  preliminary_analysis: z
-    .object({
-      phenomenon: text(200).describe('Defect phenomenon (for the Pareto chart)'),
-      occurrenceCause: text(5_000).describe('Why the defect occurred (发生原因)'),
-      escapeCause: text(5_000).describe('Why it escaped (流出原因)'),
-      responsibleDepartmentId: id.describe('Responsible department (责任部门)'),
-      causeClear: z.boolean().describe('false: reproduce on the line / deeper analysis first (§5.3(2))'),
-      meeting: z
-        .object({
-          heldAt: iso,
-          attendees: z.array(text(100)).min(1, 'must list who attended'),
-          minutes: z.string().trim().max(5_000).optional(),
-        })
-        .strict()
-        .describe('The cross-department meeting QA convened (§5.2)'),
-    })
-    .strict(),
-  root_cause_analysis: z
-    .object({
-      method: z.enum(['reproduction', 'deeper_analysis']),
-      reproduced: z.boolean().describe('Whether the defect was reproduced on the line'),
-      rootCause: text(5_000).describe('The true cause found'),
-    })
-    .strict(),
-  capa_plan: z
-    .object({
-      containment: z.array(capaAction).min(1, 'must list at least one containment action (临时对策)'),
-      permanent: z.array(capaAction).min(1, 'must list at least one permanent countermeasure (永久对策)'),
-      prevention: z.array(capaAction).default([]).describe('Management measures that prevent similar problems'),
-    })
-    .strict(),
-  capa_approval: z.discriminatedUnion(
-    'decision',
-    [
-      z
-        .object({
-          decision: z.literal('approved'),
-          serious: z.boolean().default(false).describe('Serious case: raise a Recurrence Prevention Report (§5.3(4))'),
-          comment: z.string().trim().max(2_000).optional(),
-        })
-        .strict(),
-      z.object({ decision: z.literal('rejected'), reason: text(2_000).describe('Why the plan goes back') }).strict(),
-    ],
-    { message: 'must be "approved" or "rejected"' },
-  ),
-  reply: z
-    .object({
-      method: z.enum(['email', 'letter', 'visit', 'phone']),
-      summary: text(10_000).describe('What the reply to the customer says'),
-      sentAt: iso.optional(),
-    })
-    .strict(),
-  effect_confirmation: z
-    .object({
-      effective: z.boolean().describe('The customer confirms the countermeasure works on delivered goods'),
-      customerFeedback: text(5_000),
-      deliveredAt: iso.optional().describe('When the countermeasure goods were delivered'),
-    })
-    .strict(),
-  verification: z
-    .object({
-      noRecurrence: z.boolean().describe('No similar or identical abnormality recurred in the month'),
-      lastMonthActionsDone: z.boolean().describe("Last month's countermeasures were really carried out"),
-      comment: text(5_000),
-    })
-    .strict(),
-  closure: z.object({ comment: z.string().trim().max(2_000).optional() }).strict(),
-} satisfies Record<Exclude<CaseStep, 'closed'>, z.ZodType>;
+export const stepSchemas = lazy({
+  first_contact: () =>
+    z
+      .object({
+        method: z.enum(CONTACT_METHODS).describe('How the customer was reached'),
+        summary: text(5_000).describe('Defect confirmed with the customer and agreed next steps'),
+        contactedAt: iso.optional().describe('When the customer was reached; defaults to now'),
+      })
+      .strict(),
+  onsite_resolution: () =>
+    z
+      .object({
+        answer: text(5_000).describe('How the installation / usage problem was solved on the spot'),
+        customerAccepted: z.literal(true, { message: 'must be true: the customer must accept the answer; otherwise dismiss or escalate the case' }),
+      })
+      .strict(),
+  sample_pending: () =>
+    z.discriminatedUnion(
+      'sample',
+      [
+        z
+          .object({
+            sample: z.literal('received'),
+            receivedAt: iso.optional().describe('When the sample and the report reached QA; defaults to now'),
+            note: z.string().trim().max(2_000).optional(),
+          })
+          .strict(),
+        z
+          .object({
+            sample: z.literal('none'),
+            customerWantsExplanation: z.boolean().describe('The customer asks for an explanation: QA writes the potential-failure-cause report within 48 h'),
+            note: z.string().trim().max(2_000).optional(),
+          })
+          .strict(),
+      ],
+      { message: 'must be "received" or "none"' },
+    ),
+  potential_cause_analysis: () =>
+    z
+      .object({
+        phenomenon: text(200).describe('Defect phenomenon (for the Pareto chart)'),
+        potentialCauses: z
+          .array(
+            z
+              .object({
+                cause: text(1_000),
+                likelihood: z.enum(['high', 'medium', 'low']),
+                verification: text(1_000).describe('How the cause would be confirmed'),
+              })
+              .strict(),
+          )
+          .min(1, 'must list at least one cause'),
+        conclusion: text(5_000),
+      })
+      .strict(),
+  environmental_investigation: () =>
+    z
+      .object({
+        findings: text(5_000).describe('What general affairs found'),
+        responsibleDepartmentId: id.describe('The unit that writes the solution'),
+      })
+      .strict(),
+  preliminary_analysis: () =>
+    z
+      .object({
+        phenomenon: text(200).describe('Defect phenomenon (for the Pareto chart)'),
+        occurrenceCause: text(5_000).describe('Why the defect occurred (发生原因)'),
+        escapeCause: text(5_000).describe('Why it escaped (流出原因)'),
+        responsibleDepartmentId: id.describe('Responsible department (责任部门)'),
+        causeClear: z.boolean().describe('false: reproduce on the line / deeper analysis first (§5.3(2))'),
+        meeting: z
+          .object({
+            heldAt: iso,
+            attendees: z.array(text(100)).min(1, 'must list who attended'),
+            minutes: z.string().trim().max(5_000).optional(),
+          })
+          .strict()
+          .describe('The cross-department meeting QA convened (§5.2)'),
+      })
+      .strict(),
+  root_cause_analysis: () =>
+    z
+      .object({
+        method: z.enum(['reproduction', 'deeper_analysis']),
+        reproduced: z.boolean().describe('Whether the defect was reproduced on the line'),
+        rootCause: text(5_000).describe('The true cause found'),
+      })
+      .strict(),
+  capa_plan: () =>
+    z
+      .object({
+        containment: z.array(capaAction).min(1, 'must list at least one containment action (临时对策)'),
+        permanent: z.array(capaAction).min(1, 'must list at least one permanent countermeasure (永久对策)'),
+        prevention: z.array(capaAction).default([]).describe('Management measures that prevent similar problems'),
+      })
+      .strict(),
+  capa_approval: () =>
+    z.discriminatedUnion(
+      'decision',
+      [
+        z
+          .object({
+            decision: z.literal('approved'),
+            serious: z.boolean().default(false).describe('Serious case: raise a Recurrence Prevention Report (§5.3(4))'),
+            comment: z.string().trim().max(2_000).optional(),
+          })
+          .strict(),
+        z.object({ decision: z.literal('rejected'), reason: text(2_000).describe('Why the plan goes back') }).strict(),
+      ],
+      { message: 'must be "approved" or "rejected"' },
+    ),
+  reply: () =>
+    z
+      .object({
+        method: z.enum(['email', 'letter', 'visit', 'phone']),
+        summary: text(10_000).describe('What the reply to the customer says'),
+        sentAt: iso.optional(),
+      })
+      .strict(),
+  effect_confirmation: () =>
+    z
+      .object({
+        effective: z.boolean().describe('The customer confirms the countermeasure works on delivered goods'),
+        customerFeedback: text(5_000),
+        deliveredAt: iso.optional().describe('When the countermeasure goods were delivered'),
+      })
+      .strict(),
+  verification: () =>
+    z
+      .object({
+        noRecurrence: z.boolean().describe('No similar or identical abnormality recurred in the month'),
+        lastMonthActionsDone: z.boolean().describe("Last month's countermeasures were really carried out"),
+        comment: text(5_000),
+      })
+      .strict(),
+  closure: () => z.object({ comment: z.string().trim().max(2_000).optional() }).strict(),
+} satisfies Record<Exclude<CaseStep, 'closed'>, () => z.ZodType>);
 
 export type HumanStep = keyof typeof stepSchemas;
 export type StepData<S extends HumanStep> = z.output<(typeof stepSchemas)[S]>;
@@ -264,22 +291,24 @@ export const followUpSchema = z.object({ actions: text(5_000).describe('What is 
 export type FollowUpData = z.output<typeof followUpSchema>;
 
 /** The Recurrence Prevention Report's own steps (§5.3(4)). */
-export const rprStepSchemas = {
-  proposal: z
-    .object({
-      problem: text(5_000),
-      rootCause: text(5_000),
-      measures: z.array(capaAction).min(1, 'must list at least one measure'),
-    })
-    .strict(),
-  approval: z.discriminatedUnion('decision', [
-    z.object({ decision: z.literal('approved'), comment: z.string().trim().max(2_000).optional() }).strict(),
-    z.object({ decision: z.literal('rejected'), reason: text(2_000) }).strict(),
-  ]),
-  implementation: z.object({ implementedAt: iso.optional(), note: text(5_000) }).strict(),
-  effect: z.object({ effect: text(5_000) }).strict(),
-  verification: z.object({ effective: z.boolean(), comment: text(5_000) }).strict(),
-};
+export const rprStepSchemas = lazy({
+  proposal: () =>
+    z
+      .object({
+        problem: text(5_000),
+        rootCause: text(5_000),
+        measures: z.array(capaAction).min(1, 'must list at least one measure'),
+      })
+      .strict(),
+  approval: () =>
+    z.discriminatedUnion('decision', [
+      z.object({ decision: z.literal('approved'), comment: z.string().trim().max(2_000).optional() }).strict(),
+      z.object({ decision: z.literal('rejected'), reason: text(2_000) }).strict(),
+    ]),
+  implementation: () => z.object({ implementedAt: iso.optional(), note: text(5_000) }).strict(),
+  effect: () => z.object({ effect: text(5_000) }).strict(),
+  verification: () => z.object({ effective: z.boolean(), comment: text(5_000) }).strict(),
+});
 export type RprStep = keyof typeof rprStepSchemas;
 export const RPR_STEP_ROLES: Record<RprStep, PersonRole[]> = {
   proposal: ['department_owner'],
