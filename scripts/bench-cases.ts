@@ -30,7 +30,7 @@ import { createAuth } from '../api/auth';
 import { createPrisma, type Db } from '../prisma/client';
 import { migrate } from '../prisma/migrate';
 import { ensurePolicy, readSeedFile, seed } from '../prisma/seed';
-import { freePort, startNodeProcess, startPglite, startTemporal, type Service } from './services';
+import { freePort, startNodeProcess, startPglite, startTemporal, workerProcessEnv, type Service } from './services';
 import { ensureTemporalCli } from './temporal-cli';
 import { cachedWorkflowBundle } from './workflow-bundle';
 import { loadConfig } from './config';
@@ -221,7 +221,9 @@ async function startStack(): Promise<Stack> {
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       LOG_LEVEL: 'warn',
     };
-    const startWorker = () => startNodeProcess('worker', path.join(__dirname, 'worker.ts'), { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}` }, path.join(logs, 'worker.log'));
+    // The worker with the memory settings npm start gives it (WORKER_NODE_OPTIONS, WORKER_MALLOC_ARENA_MAX).
+    const startWorker = () =>
+      startNodeProcess('worker', path.join(__dirname, 'worker.ts'), workerProcessEnv({ ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}` }, loadConfig().env), path.join(logs, 'worker.log'));
     const worker = await startWorker();
     const documents = await startNodeProcess('documents', path.join(__dirname, 'documents-worker.ts'), { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}` }, path.join(logs, 'documents.log'));
     services.push(worker, documents);
@@ -511,6 +513,7 @@ async function benchOpenCases(stack: Stack) {
     createPerSecond: r.latencies.length / createSeconds,
     backlogDrainSeconds: drained.seconds,
     maxCachedWorkflows: loadConfig().env.WORKER_MAX_CACHED_WORKFLOWS ?? 'SDK default',
+    workerNodeOptions: `${loadConfig().env.WORKER_NODE_OPTIONS}; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? loadConfig().env.WORKER_MALLOC_ARENA_MAX}`,
     workerBefore: before,
     workerAfter: after,
     documentsWorkerAfter: documentsAfter,
@@ -552,6 +555,7 @@ function table(results: Record<string, any>): string { // eslint-disable-line @t
     rows.push(['document worker RSS after the burst (forms; separate process)', `${f(open.documentsWorkerAfter.rssMB)} MB (heap used ${f(open.documentsWorkerAfter.heapUsedMB)} MB)`, '', '']);
     if (open.workerRestarted) rows.push([`worker RSS, ${open.openCases} open cases, fresh worker`, `${f(open.workerRestarted.rssMB)} MB (heap used ${f(open.workerRestarted.heapUsedMB)} MB)`, '≤ 350 MB', verdict(open.workerRestarted.rssMB <= 350)]);
     rows.push(['  maxCachedWorkflows', String(open.maxCachedWorkflows), '', '']);
+    if (open.workerNodeOptions) rows.push(['  worker process settings', String(open.workerNodeOptions), '', '']);
     rows.push(['  creating them', `${f(open.createPerSecond)} cases/s, worker backlog drained ${f(open.backlogDrainSeconds)} s later`, '', '']);
   }
   const w = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));

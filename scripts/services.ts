@@ -126,6 +126,15 @@ export async function startTemporal(opts: {
 }
 
 /** A TypeScript entry point (scripts/worker.ts, scripts/api.ts) as a child process, resolved when it reports ready. */
+/** The environment of the case worker process: its memory settings (WORKER_NODE_OPTIONS, WORKER_MALLOC_ARENA_MAX) added. */
+export function workerProcessEnv(env: NodeJS.ProcessEnv, settings: { WORKER_NODE_OPTIONS: string; WORKER_MALLOC_ARENA_MAX: number }): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    NODE_OPTIONS: [env.NODE_OPTIONS, settings.WORKER_NODE_OPTIONS].filter(Boolean).join(' '),
+    MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? String(settings.WORKER_MALLOC_ARENA_MAX),
+  };
+}
+
 export async function startNodeProcess(name: string, file: string, env: NodeJS.ProcessEnv, logFile?: string): Promise<Service> {
   const child = spawn(process.execPath, [...TSX, file], {
     env,

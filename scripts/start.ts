@@ -12,7 +12,7 @@ import { migrate } from '../prisma/migrate';
 import { createPrisma } from '../prisma/client';
 import { readSeedFile, seed, type SeedResult } from '../prisma/seed';
 import { loadConfig } from './config';
-import { assertPortFree, startNodeProcess, startPglite, startTemporal, type Service } from './services';
+import { assertPortFree, startNodeProcess, startPglite, startTemporal, workerProcessEnv, type Service } from './services';
 import { ensureTemporalCli } from './temporal-cli';
 
 async function main(): Promise<void> {
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     };
     const separateDocuments = config.temporal.documentsTaskQueue !== config.temporal.taskQueue;
     const started = await Promise.all([
-      startNodeProcess('worker', path.join(__dirname, 'worker.ts'), childEnv, path.join(logs, 'worker.log')),
+      startNodeProcess('worker', path.join(__dirname, 'worker.ts'), workerProcessEnv(childEnv, env), path.join(logs, 'worker.log')),
       ...(separateDocuments ? [startNodeProcess('documents', path.join(__dirname, 'documents-worker.ts'), childEnv, path.join(logs, 'documents.log'))] : []),
       startNodeProcess('api', path.join(__dirname, 'api.ts'), childEnv, path.join(logs, 'api.log')),
     ]);
