@@ -36,9 +36,11 @@ import { PRELOAD_MODULES } from '../scripts/workflow-bundle';
 
 let env: TestWorkflowEnvironment;
 const taskQueue = uid('wf-procedure');
+const documentsTaskQueue = `${taskQueue}-documents`;
 
 let acts: MockedActivities;
 let worker: Worker;
+let documentsWorker: Worker;
 let running: Promise<void>;
 
 /** Per-clock due in ms (default 60 s); a reminder `leadMs` before, escalations at due and 1 s after. */
@@ -90,11 +92,14 @@ beforeAll(async () => {
     openSurvey: mock<'openSurvey'>(async () => (surveyMs ? { url: 'http://qms.example.test/survey/t0k3n', expiresAt: new Date(Date.now() + surveyMs).toISOString() } : null)),
   });
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), bundlerOptions: { preloadModules: PRELOAD_MODULES }, activities: acts });
-  running = worker.run();
+  // The forms go to a document worker on a queue of their own, as in production (CaseInput.documentsTaskQueue).
+  documentsWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: documentsTaskQueue, activities: { issueDocument: acts.issueDocument } });
+  running = Promise.all([worker.run(), documentsWorker.run()]).then(() => undefined);
 });
 
 afterAll(async () => {
   worker?.shutdown();
+  documentsWorker?.shutdown();
   await running;
   await env?.teardown();
 });
@@ -119,6 +124,7 @@ function input(caseNo: string, over: Partial<CaseInput> = {}): CaseInput {
     salesRepId: 'p-sales-wang',
     customerName: '苏州精密电子有限公司',
     product: 'XC-200',
+    documentsTaskQueue,
     ...over,
   };
 }
