@@ -71,7 +71,7 @@ const envSchema = z.object({
    * `npm run worker` with them too). Small young generations and a bounded old generation make
    * V8 collect instead of growing its heaps in a burst of cases and keeping the memory: after
    * 3 000 cases created at 55/s the worker stayed at 310 MB RSS, against 590 MB without them,
-   * at the same rate (npm run bench). The worker's JavaScript heap in use is ≈ 70–100 MB.
+   * at the same rate; 315 MB after 10 000 (npm run bench). Its JavaScript heap in use is ≈ 70–100 MB.
    */
   WORKER_NODE_OPTIONS: z.string().default('--max-semi-space-size=1 --max-old-space-size=256'),
   /** glibc malloc arenas of the case worker (MALLOC_ARENA_MAX): fewer arenas, less memory kept by its native threads. */
