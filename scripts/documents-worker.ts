@@ -8,12 +8,12 @@
  * `npm run worker:documents`.
  */
 import os from 'node:os';
-import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { createDocumentActivities } from '../activities/documents';
 import { createPrisma } from '../prisma/client';
-import { loadConfig, type Config } from './config';
+import type { Config } from './config';
 import { createLogger } from './logger';
-import { temporalConnectionOptions } from './temporal-connection';
+import { runWorkerProcess, workerConnection } from './worker-process';
 
 export async function createDocumentsWorker(config: Config) {
   const log = createLogger('documents', config.env.LOG_LEVEL);
@@ -22,8 +22,7 @@ export async function createDocumentsWorker(config: Config) {
   } catch (err) {
     log.warn({ err: (err as Error).message }, 'could not lower the CPU priority (DOCUMENTS_NICE)');
   }
-  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const connection = await workerConnection(config);
   // One query and one insert per form: a small pool is enough.
   const db = createPrisma(config.databaseUrl, Math.min(config.env.DATABASE_POOL_SIZE, config.env.DOCUMENTS_CONCURRENCY + 1));
   const worker = await Worker.create({
@@ -41,17 +40,5 @@ export async function createDocumentsWorker(config: Config) {
 }
 
 if (require.main === module) {
-  (async () => {
-    const config = loadConfig();
-    const { worker, shutdown, log } = await createDocumentsWorker(config);
-    log.info({ taskQueue: config.temporal.documentsTaskQueue, nice: os.getPriority() }, 'document worker running');
-    process.send?.({ ready: 'documents' });
-    await worker.run();
-    await shutdown();
-    log.info('document worker stopped');
-    process.exit(0);
-  })().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  runWorkerProcess('documents', createDocumentsWorker, (config) => ({ taskQueue: config.temporal.documentsTaskQueue, nice: os.getPriority() }));
 }

@@ -5,22 +5,21 @@
  */
 import path from 'node:path';
 import { Client } from '@temporalio/client';
-import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createMailTransport } from '../activities/mail/transport';
 import { createPrisma } from '../prisma/client';
-import { loadConfig, type Config } from './config';
+import type { Config } from './config';
 import { createLogger } from './logger';
 import { ensureSearchAttributes } from './search-attributes';
 import { ensureSchedules } from './schedules';
 import { parseDuration } from '../activities/calendar/duration';
-import { temporalConnectionOptions } from './temporal-connection';
+import { runWorkerProcess, workerConnection } from './worker-process';
 import { cachedWorkflowBundle } from './workflow-bundle';
 
 export async function createWorker(config: Config) {
   const log = createLogger('worker', config.env.LOG_LEVEL);
-  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const connection = await workerConnection(config);
   await ensureSearchAttributes(connection, config.temporal.namespace, log);
   await ensureSchedules(connection, { namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, timeZone: config.env.TIME_ZONE }, log).catch((err) =>
     log.warn({ err: (err as Error).message }, 'could not create or update the schedules (daily-digest, monthly-review, quarterly-survey); the next worker start tries again'),
@@ -60,17 +59,5 @@ export async function createWorker(config: Config) {
 }
 
 if (require.main === module) {
-  (async () => {
-    const config = loadConfig();
-    const { worker, shutdown, log } = await createWorker(config);
-    log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker running');
-    process.send?.({ ready: 'worker' });
-    await worker.run(); // returns after SIGINT/SIGTERM (the SDK installs the handlers)
-    await shutdown();
-    log.info('worker stopped');
-    process.exit(0);
-  })().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  runWorkerProcess('worker', createWorker, (config) => ({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }));
 }
