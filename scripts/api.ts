@@ -25,7 +25,7 @@ export async function startApi(config: Config) {
     namespace: config.temporal.namespace,
     timeZone: config.env.TIME_ZONE,
     publicUrl: config.publicUrl,
-    company: { name: config.env.COMPANY_NAME, nameEn: config.env.COMPANY_NAME_EN },
+    company: config.company,
     outboxDir: config.env.SMTP_URL ? undefined : config.outboxDir,
     sessionTtlMs: config.env.SESSION_TTL_HOURS * 3600_000,
     retentionYears: config.env.RECORD_RETENTION_YEARS,

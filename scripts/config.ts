@@ -140,6 +140,8 @@ export interface Config {
   databaseUrl: string;
   /** The quarterly questionnaire's times and grade scores. */
   csi: CsiSettings;
+  /** The company on filed forms and reports (COMPANY_NAME, COMPANY_NAME_EN). */
+  company: { name: string; nameEn: string };
 }
 
 /** Parse and validate the environment; throws a readable error naming each bad variable. */
@@ -161,6 +163,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     outboxDir: path.resolve(env.OUTBOX_DIR ?? path.join(dataDir, 'outbox')),
     csi,
+    company: { name: env.COMPANY_NAME, nameEn: env.COMPANY_NAME_EN },
     linkSecret: () => env.LINK_SECRET ?? fileSecret(path.join(dataDir, 'link-secret')),
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}`).replace(/\/$/, ''),
     embeddedTemporal: !env.TEMPORAL_ADDRESS,

@@ -29,7 +29,7 @@ export async function createDocumentsWorker(config: Config) {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.documentsTaskQueue,
-    activities: createDocumentActivities({ db, timeZone: config.env.TIME_ZONE, company: { name: config.env.COMPANY_NAME, nameEn: config.env.COMPANY_NAME_EN } }),
+    activities: createDocumentActivities({ db, timeZone: config.env.TIME_ZONE, company: config.company }),
     maxConcurrentActivityTaskExecutions: config.env.DOCUMENTS_CONCURRENCY,
   });
   const shutdown = async () => {

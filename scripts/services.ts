@@ -125,7 +125,6 @@ export async function startTemporal(opts: {
   return { name: 'temporal', child, stop: stopper('temporal', child, 15_000) };
 }
 
-/** A TypeScript entry point (scripts/worker.ts, scripts/api.ts) as a child process, resolved when it reports ready. */
 /** The environment of the case worker process: its memory settings (WORKER_NODE_OPTIONS, WORKER_MALLOC_ARENA_MAX) added. */
 export function workerProcessEnv(env: NodeJS.ProcessEnv, settings: { WORKER_NODE_OPTIONS: string; WORKER_MALLOC_ARENA_MAX: number }): NodeJS.ProcessEnv {
   return {
@@ -135,6 +134,7 @@ export function workerProcessEnv(env: NodeJS.ProcessEnv, settings: { WORKER_NODE
   };
 }
 
+/** A TypeScript entry point (scripts/worker.ts, scripts/api.ts) as a child process, resolved when it reports ready. */
 export async function startNodeProcess(name: string, file: string, env: NodeJS.ProcessEnv, logFile?: string): Promise<Service> {
   const child = spawn(process.execPath, [...TSX, file], {
     env,

@@ -35,7 +35,7 @@ export async function createWorker(config: Config) {
     mailGiveUpAfterMs: parseDuration(config.env.MAIL_GIVE_UP_AFTER).ms,
     mailDomain: fromAddress.split('@')[1] ?? 'localhost',
     fromAddress,
-    company: { name: config.env.COMPANY_NAME, nameEn: config.env.COMPANY_NAME_EN },
+    company: config.company,
     temporal: new Client({ connection, namespace: config.temporal.namespace }),
     linkSecret: config.linkSecret(),
     csi: { ...config.csi, calendarPolicy: config.env.DEADLINE_POLICY_NAME },

@@ -20,6 +20,12 @@ const root = path.join(__dirname, '..');
  */
 export const PRELOAD_MODULES = [path.join(root, 'workflows', 'preload.ts')];
 
+/** The workflow code as every worker and replayer bundles it (Worker.create / runReplayHistory options). */
+export const WORKFLOW_CODE = {
+  workflowsPath: path.join(root, 'workflows', 'index.ts'),
+  bundlerOptions: { preloadModules: PRELOAD_MODULES },
+};
+
 function sourceHash(): string {
   const h = crypto.createHash('sha256');
   const files = fs
@@ -38,7 +44,7 @@ export async function cachedWorkflowBundle(cacheDir: string): Promise<WorkflowBu
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as WorkflowBundleWithSourceMap;
   } catch {
-    const bundle = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'index.ts'), preloadModules: PRELOAD_MODULES, logger: undefined });
+    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOW_CODE.workflowsPath, ...WORKFLOW_CODE.bundlerOptions, logger: undefined });
     fs.mkdirSync(cacheDir, { recursive: true });
     for (const old of fs.readdirSync(cacheDir).filter((f) => f.startsWith('workflow-bundle-'))) fs.rmSync(path.join(cacheDir, old), { force: true });
     fs.writeFileSync(`${file}.tmp`, JSON.stringify(bundle));

@@ -26,6 +26,7 @@ import { migrate } from '../prisma/migrate';
 import { startPglite } from '../scripts/services';
 import { freePort } from './setup/global-setup';
 import { TEST_PASSWORD, eventually, testDb, testEnv, uid } from './helpers';
+import { WORKFLOW_CODE } from '../scripts/workflow-bundle';
 
 let env: TestWorkflowEnvironment;
 let db: Db;
@@ -91,7 +92,7 @@ beforeAll(async () => {
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    ...WORKFLOW_CODE,
     activities: createActivities({
       db,
       transport,
@@ -253,7 +254,7 @@ test('history archive: timeline, history.json replays, archive used when Tempora
   const raw = await request(app).get(`/api/audit/cases/${caseNo}/history.json`).set('authorization', `Bearer ${auditorToken}`);
   expect(raw.status).toBe(200);
   expect(raw.headers['x-history-source']).toBe('temporal');
-  await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, historyFromJSON(JSON.parse(raw.text)), workflowId);
+  await Worker.runReplayHistory(WORKFLOW_CODE, historyFromJSON(JSON.parse(raw.text)), workflowId);
 
   // Archive (idempotent for the same length).
   const c = await db.complaintCase.findUniqueOrThrow({ where: { caseNo } });
@@ -279,7 +280,7 @@ test('history archive: timeline, history.json replays, archive used when Tempora
   expect(archived.status).toBe(200);
   const archivedHistory = historyFromJSON(JSON.parse(archived.text));
   expect(archivedHistory.events?.length).toBeGreaterThanOrEqual(a1.eventCount);
-  await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, archivedHistory, `${workflowId}-archived`);
+  await Worker.runReplayHistory(WORKFLOW_CODE, archivedHistory, `${workflowId}-archived`);
   const tl = await request(app).get(`/api/audit/cases/${caseNo}/timeline`).set('authorization', `Bearer ${auditorToken}`);
   expect(tl.status).toBe(200);
   expect(tl.body.history.source).toBe('archive');

@@ -24,6 +24,7 @@ import type { Db } from '../prisma/client';
 import { DAILY_DIGEST_SCHEDULE_ID, ensureSchedules } from '../scripts/schedules';
 import { eventually, testDb, testEnv, uid } from './helpers';
 import { freePort } from '../scripts/services';
+import { WORKFLOW_CODE } from '../scripts/workflow-bundle';
 
 const TZ = 'Asia/Shanghai';
 const PUBLIC_URL = 'http://qms.example.test';
@@ -255,7 +256,7 @@ describe('daily digest', () => {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowsPath: require.resolve('../workflows'),
+      ...WORKFLOW_CODE,
       activities: createActivities(deps(down.port)),
     });
     const running = worker.run();

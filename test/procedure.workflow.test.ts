@@ -32,7 +32,7 @@ import { OverdueAttr } from '../workflows/search-attributes';
 import { SIGNED_RPR_STEPS, SIGNED_STEPS, type HumanStep, type RprStep } from '../workflows/steps';
 import type { Actor, CaseInput, ClockName, ClockPlan, Signature } from '../workflows/types';
 import { eventually, testEnv, uid } from './helpers';
-import { PRELOAD_MODULES } from '../scripts/workflow-bundle';
+import { WORKFLOW_CODE } from '../scripts/workflow-bundle';
 
 let env: TestWorkflowEnvironment;
 const taskQueue = uid('wf-procedure');
@@ -91,7 +91,7 @@ beforeAll(async () => {
     extendClock: mock<'extendClock'>(async (i) => ({ ...plan({ caseId: i.caseId, clockId: i.clockId, clock: i.clockId.split(/[#:]/)[0] as ClockName, round: 1, owner: { role: 'sales' }, startedAt: new Date().toISOString(), dueAt: i.extension.toDueAt }) })),
     openSurvey: mock<'openSurvey'>(async () => (surveyMs ? { url: 'http://qms.example.test/survey/t0k3n', expiresAt: new Date(Date.now() + surveyMs).toISOString() } : null)),
   });
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), bundlerOptions: { preloadModules: PRELOAD_MODULES }, activities: acts });
+  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, ...WORKFLOW_CODE, activities: acts });
   // The forms go to a document worker on a queue of their own, as in production (CaseInput.documentsTaskQueue).
   documentsWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: documentsTaskQueue, activities: { issueDocument: acts.issueDocument } });
   running = Promise.all([worker.run(), documentsWorker.run()]).then(() => undefined);

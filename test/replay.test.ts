@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { PRELOAD_MODULES } from '../scripts/workflow-bundle';
+import { WORKFLOW_CODE } from '../scripts/workflow-bundle';
 
 const dir = path.join(__dirname, 'histories');
 const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.json')).sort();
@@ -24,5 +24,5 @@ test.each(files)('replays %s deterministically', async (file) => {
   const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
   const idFile = path.join(dir, file.replace(/\.json$/, '.workflow-id'));
   const workflowId = fs.existsSync(idFile) ? fs.readFileSync(idFile, 'utf8').trim() : file;
-  await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows'), bundlerOptions: { preloadModules: PRELOAD_MODULES } }, history, workflowId);
+  await Worker.runReplayHistory(WORKFLOW_CODE, history, workflowId);
 });

@@ -19,10 +19,13 @@ import { createApp } from '../api/app';
 import type { Db } from '../prisma/client';
 import { ensurePolicy } from '../prisma/seed';
 import { TEST_PASSWORD, testDb, testEnv, uid } from './helpers';
-import { PRELOAD_MODULES } from '../scripts/workflow-bundle';
+import { WORKFLOW_CODE } from '../scripts/workflow-bundle';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Api = (method: string, p: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; headers: Headers; body: any }>;
+
+const TIME_ZONE = 'Asia/Shanghai';
+const COMPANY = { name: 'XX公司', nameEn: 'XX Company' };
 
 export interface Stack {
   env: TestWorkflowEnvironment;
@@ -75,15 +78,15 @@ export async function startStack(policy: Record<string, unknown>, name = 'e2e', 
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath: require.resolve('../workflows'), bundlerOptions: { preloadModules: PRELOAD_MODULES },
+    ...WORKFLOW_CODE,
     activities: createActivities({
       db,
       transport,
       publicUrl: 'http://qms.example.test',
-      timeZone: 'Asia/Shanghai',
+      timeZone: TIME_ZONE,
       mailDomain: 'example.test',
       fromAddress: 'qms@example.test',
-      company: { name: 'XX公司', nameEn: 'XX Company' },
+      company: COMPANY,
       linkSecret: 'test-link-secret-0123456789abcdef0123456789',
     }),
   });
@@ -93,7 +96,7 @@ export async function startStack(policy: Record<string, unknown>, name = 'e2e', 
   const documentsWorker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: documentsTaskQueue,
-    activities: createDocumentActivities({ db, timeZone: 'Asia/Shanghai', company: { name: 'XX公司', nameEn: 'XX Company' } }),
+    activities: createDocumentActivities({ db, timeZone: TIME_ZONE, company: COMPANY }),
   });
   const running = Promise.all([worker.run(), documentsWorker.run()]);
 
@@ -104,7 +107,7 @@ export async function startStack(policy: Record<string, unknown>, name = 'e2e', 
     taskQueue,
     documentsTaskQueue,
     namespace: 'default',
-    timeZone: 'Asia/Shanghai',
+    timeZone: TIME_ZONE,
     publicUrl: 'http://qms.example.test',
     policyName,
   });

@@ -26,7 +26,7 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import type { HumanStep } from '../workflows/steps';
 import type { Actor, CaseInput, ClockPlan } from '../workflows/types';
 import { eventually, uid } from './helpers';
-import { PRELOAD_MODULES } from '../scripts/workflow-bundle';
+import { WORKFLOW_CODE } from '../scripts/workflow-bundle';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -90,7 +90,7 @@ beforeAll(async () => {
       return { sent: 1, skipped: 0 };
     }),
   });
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), bundlerOptions: { preloadModules: PRELOAD_MODULES }, activities: acts });
+  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, ...WORKFLOW_CODE, activities: acts });
   running = worker.run();
 }, 10 * 60_000);
 

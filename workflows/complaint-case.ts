@@ -432,15 +432,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     const workflowId = `${wfId}:rpr`;
     const child = await startChild(recurrencePrevention, {
       workflowId,
-      args: [
-        {
-          caseId,
-          caseNo: input.caseNo,
-          responsibleDepartmentId: responsibleDepartment() ?? '',
-          raisedBy: raisedBy.id,
-          ...(input.documentsTaskQueue ? { documentsTaskQueue: input.documentsTaskQueue } : {}),
-        },
-      ],
+      args: [{ caseId, caseNo: input.caseNo, responsibleDepartmentId: responsibleDepartment() ?? '', raisedBy: raisedBy.id, documentsTaskQueue: input.documentsTaskQueue }],
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
     });
     state.rpr = { workflowId, status: 'open', step: 'proposal' };

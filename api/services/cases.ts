@@ -76,7 +76,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       await temporal.workflow.start(complaintCase, {
         workflowId,
         taskQueue: deps.taskQueue,
-        args: [deps.documentsTaskQueue && deps.documentsTaskQueue !== deps.taskQueue ? { ...input, documentsTaskQueue: deps.documentsTaskQueue } : input],
+        args: [{ ...input, documentsTaskQueue: deps.documentsTaskQueue }],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: [
           { key: CaseNoAttr, value: input.caseNo },
