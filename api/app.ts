@@ -67,7 +67,7 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   const auth = createAuth({ db: deps.db, sessionTtlMs: deps.sessionTtlMs });
   const authenticated = auth.authenticate();
 
-  app.use(healthRoutes(registry, { db: deps.db, temporal: deps.temporal, namespace: deps.namespace }));
+  app.use(healthRoutes(registry, { db: deps.db, temporal: deps.temporal, namespace: deps.namespace, taskQueue: deps.taskQueue, documentsTaskQueue: deps.documentsTaskQueue }));
   app.use(authRoutes(registry, { auth }));
   // Everything else under /api needs a signed-in person (session cookie, session token or
   // API token); each route then checks the role, and the workflow checks it again per step.

@@ -201,6 +201,13 @@ test('health, readiness and the OpenAPI document', async () => {
   const ready = await api('GET', '/readyz');
   expect(ready.status).toBe(200);
   expect(ready.body).toMatchObject({ status: 'ready', database: { ok: true }, temporal: { ok: true } });
+  // Which workers poll: the stack runs a case worker and a document worker on its own queue.
+  expect(ready.body.workers).toEqual({
+    cases: { taskQueue: stack.taskQueue, pollers: expect.any(Number) },
+    documents: { taskQueue: `${stack.taskQueue}-documents`, pollers: expect.any(Number) },
+  });
+  expect(ready.body.workers.cases.pollers).toBeGreaterThanOrEqual(1);
+  expect(ready.body.workers.documents.pollers).toBeGreaterThanOrEqual(1);
   const doc = (await api('GET', '/api/openapi.json')).body;
   expect(doc.openapi).toBe('3.1.0');
   expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/complaints', '/api/complaints/{caseNo}', '/api/complaints/{caseNo}/contact', '/healthz', '/readyz']));
