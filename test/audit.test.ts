@@ -232,11 +232,17 @@ test('history archive: timeline, history.json replays, archive used when Tempora
   expect(created.status).toBe(201);
   const { caseNo, workflowId } = created.body;
   const handle = env.client.workflow.getHandle(workflowId);
-  // Wait until the workflow has planned its first clock and armed its timers.
+  // The API planned the first clock with the case (the input carries it): the workflow arms its timers at once.
   await eventually(async () => {
     const h = await handle.fetchHistory();
     return h.events?.some((e) => e.timerStartedEventAttributes) ? h : null;
   }, 20_000, 'first timer');
+  // First contact: the step's record and the next step are written by local activities.
+  const contact = await request(app)
+    .post(`/api/complaints/${caseNo}/contact`)
+    .set('authorization', `Bearer ${salesToken}`)
+    .send({ method: 'phone', summary: '已联络客户，确认端子镀层起泡' });
+  expect(contact.status).toBe(200);
 
   const timeline = await request(app).get(`/api/audit/cases/${caseNo}/timeline`).set('authorization', `Bearer ${auditorToken}`);
   expect(timeline.status).toBe(200);
@@ -245,7 +251,10 @@ test('history archive: timeline, history.json replays, archive used when Tempora
   expect(kinds).toEqual(expect.arrayContaining(['workflow_execution_started', 'patch_recorded', 'local_activity_completed', 'activity_task_scheduled', 'timer_started', 'case_received']));
   expect(timeline.body.entries.find((e: { kind: string }) => e.kind === 'activity_task_scheduled')).toMatchObject({ source: 'temporal', activityType: 'issueDocument' });
   // The case's database writes run as local activities: shown with their type and result.
-  expect(timeline.body.entries.find((e: { kind: string }) => e.kind === 'local_activity_completed')).toMatchObject({ source: 'temporal', activityType: 'planClock', result: expect.objectContaining({ dueAt: expect.any(String) }) });
+  expect(timeline.body.entries.find((e: { kind: string }) => e.kind === 'local_activity_completed')).toMatchObject({ source: 'temporal', activityType: 'recordEvent' });
+  expect(timeline.body.entries.find((e: { kind: string }) => e.kind === 'workflow_execution_started')).toMatchObject({
+    args: [expect.objectContaining({ caseNo, recordedAtIntake: { firstContactClock: expect.objectContaining({ id: 'first_contact', dueAt: expect.any(String) }) } })],
+  });
   expect(timeline.body.entries.find((e: { kind: string }) => e.kind === 'patch_recorded')).toMatchObject({ patchId: 'local-store-writes' });
   expect(timeline.body.entries.find((e: { kind: string }) => e.kind === 'case_received')).toMatchObject({ source: 'audit', seq: 1 });
   expect(timeline.body.chain.ok).toBe(true);

@@ -112,11 +112,15 @@ beforeEach(() => {
   countermeasurePlanMs = 0;
 });
 
+/** A case as the API starts it: the first-contact clock planned with the case (recordedAtIntake). */
 function input(caseNo: string, over: Partial<CaseInput> = {}): CaseInput {
+  const caseId = uid('case');
+  const receivedAt = new Date().toISOString();
   return {
-    caseId: uid('case'),
+    caseId,
     caseNo,
-    receivedAt: new Date().toISOString(),
+    receivedAt,
+    recordedAtIntake: { firstContactClock: plan({ caseId, clockId: 'first_contact', clock: 'first_contact', round: 1, owner: { role: 'sales' }, startedAt: receivedAt }) },
     category: 'quality',
     severity: 'urgent',
     origin: 'own_plant',
@@ -179,6 +183,18 @@ test('first contact in time: outcome met, no reminder, no escalation; the report
   await eventually(async () => acts.issueDocument.mock.calls.length === 2, 10_000, 'report re-issued');
   expect(acts.issueDocument.mock.calls.map(([a]) => a.trigger)).toEqual(['intake', 'first_contact']);
   await maybeRecord(h, 'first-contact-met');
+  // The API planned the first clock with the case: the workflow made no planning call of its own.
+  expect(acts.planClock.mock.calls.map(([a]) => a.clock)).not.toContain('first_contact');
+  await h.terminate('test done');
+});
+
+test('a case started by the recovery sweep (nothing planned at intake) plans its first clock itself', async () => {
+  const h = await start('CC-2026-9020', { recordedAtIntake: undefined });
+  await eventually(async () => acts.planClock.mock.calls.some(([a]) => a.clock === 'first_contact'), 10_000, 'first clock planned');
+  expect(acts.planClock.mock.calls[0][0]).toMatchObject({ clockId: 'first_contact', round: 1, owner: { role: 'sales' } });
+  const state = await step(h, 'first_contact', people.sales, contact);
+  expect(state.step).toBe('sample_pending');
+  await eventually(async () => outcomes().first_contact === 'met', 10_000, 'outcome recorded');
   await h.terminate('test done');
 });
 

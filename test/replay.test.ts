@@ -3,7 +3,7 @@
  * A change that would break a running case (non-determinism) fails here, in CI.
  * After an intended change versioned with `patched()`, move the current recordings into a
  * subfolder named after the patch (they keep proving that cases started before it still
- * replay — e.g. before-local-writes/) and record anew:
+ * replay — e.g. before-local-writes/, before-intake-plan/) and record anew:
  * RECORD_HISTORIES=1 npx jest test/procedure.workflow.test.ts
  * (the quarterly survey: RECORD_HISTORIES=1 npx jest test/csi.e2e.test.ts)
  */

@@ -51,13 +51,8 @@ import {
   SIGNED_STEPS,
   STEP_ROLES,
   signatureProblem,
-  compensationDecisionSchema,
-  compensationSchema,
-  dismissSchema,
-  extendDeadlineSchema,
-  followUpSchema,
+  requestSchemas,
   stepSchemas,
-  surveyAnswerSchema,
   type DismissData,
   type HumanStep,
   type StepData,
@@ -253,7 +248,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     extendDeadlineUpdate,
     async (req) => {
       const { actor: _a, ...rest } = req;
-      const data = extendDeadlineSchema.parse(rest);
+      const data = requestSchemas.extendDeadline.parse(rest);
       const clock = clocks.get(data.clockId)!;
       const extension = {
         at: now(),
@@ -270,7 +265,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
         const actor = requireActor(req?.actor);
         if (state.status !== 'open') wrongState(`${state.caseNo} is closed`);
         const { actor: _a, ...rest } = req;
-        const data = parseOr422(extendDeadlineSchema, rest, '');
+        const data = parseOr422(requestSchemas.extendDeadline, rest, '');
         const clock = clocks.get(data.clockId);
         // The step's owner asks the customer; the QA manager may too.
         if (clock && actor.role !== 'qa_manager' && clock.state.owner.role !== actor.role) {
@@ -285,7 +280,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     requestCompensationUpdate,
     async (req) => {
       const { actor, ...rest } = req;
-      const data = compensationSchema.parse(rest);
+      const data = requestSchemas.compensation.parse(rest);
       const requiredRole = await store.compensationApprover({ caseId, amount: data.amount, currency: data.currency });
       state.compensation = { ...data, requestedBy: actor.id, requiredRole };
       await store.recordEvent({ caseId, key: `${wfId}:compensation:requested`, kind: 'compensation_requested', actorId: actor.id, data: { ...state.compensation } });
@@ -300,7 +295,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
         checkRole(actor, ['sales', 'qa_manager'], 'A compensation claim');
         if (state.compensation) wrongState('A compensation is already recorded for this case');
         const { actor: _a, ...rest } = req;
-        parseOr422(compensationSchema, rest, '');
+        parseOr422(requestSchemas.compensation, rest, '');
       },
     },
   );
@@ -309,7 +304,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     decideCompensationUpdate,
     async (req) => {
       const { actor, signature, ...rest } = req;
-      const data = compensationDecisionSchema.parse(rest);
+      const data = requestSchemas.compensationDecision.parse(rest);
       const c = state.compensation!;
       clocks.stop('compensation');
       Object.assign(c, { decision: data.decision, note: data.note, approvedBy: actor.id, approvedAt: now(), signature });
@@ -325,7 +320,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
         if (actor.role !== c.requiredRole) forbidden(`A compensation of ${c.amount} ${c.currency} is approved by ${c.requiredRole} (authority matrix); ${actor.id} is ${actor.role}`);
         if (actor.id === c.requestedBy) forbidden('Nobody approves their own submission');
         const { actor: _a, signature, ...rest } = req;
-        parseOr422(compensationDecisionSchema, rest, '');
+        parseOr422(requestSchemas.compensationDecision, rest, '');
         const problem = signatureProblem(signature, actor.id);
         if (problem) invalid('password', problem);
       },
@@ -336,7 +331,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     dismissCaseUpdate,
     async (req) => {
       const { actor, signature, ...rest } = req;
-      dismissal = { actor, data: dismissSchema.parse(rest), signature: signature! };
+      dismissal = { actor, data: requestSchemas.dismiss.parse(rest), signature: signature! };
       await condition(() => closedRecorded);
       return state;
     },
@@ -346,7 +341,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
         if (state.status !== 'open' || dismissal) wrongState(`${state.caseNo} is already closed`);
         checkRole(actor, ['qa_manager'], 'A decision not to investigate');
         const { actor: _a, signature, ...rest } = req;
-        const d = parseOr422(dismissSchema, rest, '');
+        const d = parseOr422(requestSchemas.dismiss, rest, '');
         const problem = signatureProblem(signature, actor.id);
         if (problem) invalid('password', problem);
         if (d.duplicateOf === state.caseNo) invalid('duplicateOf', 'cannot be the case itself');
@@ -357,7 +352,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
   setHandler(
     answerSurveyUpdate,
     (req) => {
-      const a = surveyAnswerSchema.parse(req);
+      const a = requestSchemas.surveyAnswer.parse(req);
       state.satisfaction!.answer = { ...a, answeredAt: now() };
       return state;
     },
@@ -366,7 +361,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
         const sat = state.satisfaction;
         if (!sat || sat.status !== 'waiting' || sat.answer) wrongState(sat?.answer ? 'This survey has already been answered' : 'This survey is not open');
         if (sat.expiresAt && Date.now() > Date.parse(sat.expiresAt)) wrongState('This survey has expired');
-        parseOr422(surveyAnswerSchema, req, '');
+        parseOr422(requestSchemas.surveyAnswer, req, '');
       },
     },
   );
@@ -375,7 +370,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     completeFollowUpUpdate,
     async (req) => {
       const { actor, ...rest } = req;
-      const data = followUpSchema.parse(rest);
+      const data = requestSchemas.followUp.parse(rest);
       state.satisfaction!.followUp = { actorId: actor.id, at: now(), actions: data.actions };
       clocks.stop('follow_up');
       await condition(() => state.satisfaction!.status === 'followed_up');
@@ -388,7 +383,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
         if (!sat || sat.answer?.outcome !== 'dissatisfied' || sat.followUp) wrongState('No dissatisfied answer awaits a follow-up');
         checkRole(actor, ['qa_manager'], 'The follow-up of a dissatisfied customer');
         const { actor: _a, ...rest } = req;
-        parseOr422(followUpSchema, rest, '');
+        parseOr422(requestSchemas.followUp, rest, '');
       },
     },
   );
@@ -502,7 +497,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
 
   async function procedure(): Promise<void> {
     // §5.1 First contact with the customer within 12 hours: confirm the defect and the next steps.
-    await clocks.start({ clock: 'first_contact', stopsAt: 'first_contact', owner: { role: 'sales' }, startedAt: input.receivedAt });
+    await clocks.start({ clock: 'first_contact', stopsAt: 'first_contact', owner: { role: 'sales' }, startedAt: input.receivedAt, plan: input.recordedAtIntake?.firstContactClock });
     // The complaint is recorded (by the API, before this workflow starts): file the master form.
     await reissue('intake');
     await humanStep('first_contact');

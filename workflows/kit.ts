@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { Activities } from '../activities';
 import { DeadlineClock, type ClockHandlers } from './clock';
 import { firstIssue } from './steps';
-import type { Actor, ClockName, ClockOwner, ClockState, Extension, PersonRole } from './types';
+import type { Actor, ClockName, ClockOwner, ClockPlan, ClockState, Extension, PersonRole } from './types';
 
 const STORE_OPTIONS = {
   startToCloseTimeout: '30 seconds',
@@ -149,22 +149,27 @@ export class Clocks {
     ref?: string;
     /** A due time fixed by the step itself (a countermeasure's own due date). */
     dueAt?: string;
+    /** Already planned and written (by the API at intake, CaseInput.recordedAtIntake): no activity. */
+    plan?: ClockPlan;
   }): Promise<ClockState> {
     const round = opts.round ?? 1;
     const id = `${opts.clock}${round > 1 ? `#${round}` : ''}${opts.ref ? `:${opts.ref}` : ''}`;
     const existing = this.running.get(id);
     if (existing) return existing.clock.state;
-    this.planning.add(opts.stopsAt);
-    const plan = await this.st.planClock({
-      caseId: this.caseId,
-      clockId: id,
-      clock: opts.clock,
-      round,
-      owner: opts.owner,
-      startedAt: opts.startedAt,
-      dueAt: opts.dueAt,
-    });
-    this.planning.delete(opts.stopsAt);
+    let plan = opts.plan;
+    if (!plan) {
+      this.planning.add(opts.stopsAt);
+      plan = await this.st.planClock({
+        caseId: this.caseId,
+        clockId: id,
+        clock: opts.clock,
+        round,
+        owner: opts.owner,
+        startedAt: opts.startedAt,
+        dueAt: opts.dueAt,
+      });
+      this.planning.delete(opts.stopsAt);
+    }
     const entry = { stopsAt: opts.stopsAt, stopped: false } as RunningClock;
     entry.clock = new DeadlineClock(plan, () => entry.stopped, this.handlers);
     // What stops it may already have happened while the clock was being planned (a

@@ -115,6 +115,13 @@ export interface CaseInput {
    * (cases started before forms had a queue of their own, and tests with one worker).
    */
   documentsTaskQueue?: string;
+  /**
+   * What the API already wrote in its intake statement, with the case: the first-contact
+   * clock's plan (its row is written with the case), so the case starts without an activity.
+   * Absent: cases started before, and cases started by the recovery sweep; they plan the
+   * clock themselves (the same plan; the existing row is kept).
+   */
+  recordedAtIntake?: { firstContactClock: ClockPlan };
 }
 
 /** Steps of the procedure, in the regulation's order. */
