@@ -7,7 +7,7 @@
 import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { Clocks, checkRole, parseOr422, requireActor, store, wrongState } from './kit';
 import { cancelSignal, countermeasureStateQuery, recordImplementationUpdate } from './messages';
-import { implementationSchema } from './steps';
+import { requestSchemas } from './steps';
 import type { ClockState, CountermeasureItem } from './types';
 
 export interface CountermeasureInput {
@@ -31,7 +31,7 @@ export async function countermeasure({ caseId, caseNo, item: initial }: Counterm
     recordImplementationUpdate,
     async (req) => {
       const { actor, lateReason, ...rest } = req;
-      const data = implementationSchema.parse(rest);
+      const data = requestSchemas.implementation.parse(rest);
       clocks.stop('implementation', lateReason);
       Object.assign(item, {
         status: 'implemented',
@@ -53,7 +53,7 @@ export async function countermeasure({ caseId, caseNo, item: initial }: Counterm
         if (item.status !== 'open' || cancelled) wrongState(`${caseNo} ${item.ref} is already ${cancelled ? 'cancelled' : item.status}`);
         checkRole(actor, ['department_owner', 'qa_engineer'], `Implementation of ${item.ref}`, item.ownerDepartmentId);
         const { actor: _a, lateReason, ...rest } = req;
-        parseOr422(implementationSchema, rest, '');
+        parseOr422(requestSchemas.implementation, rest, '');
         clocks.requireLateReason('implementation', lateReason);
       },
     },

@@ -9,8 +9,8 @@ import { z } from 'zod';
 import type { CaseStep, PersonRole } from './types';
 
 const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
-const iso = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
-const id = text(64);
+const iso = () => z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
+const id = () => text(64);
 
 /**
  * A record of schemas each built on first use. Temporal evaluates this module afresh for every
@@ -31,11 +31,12 @@ export const CONTACT_METHODS = ['phone', 'email', 'visit', 'video', 'other'] as 
 export type ContactMethod = (typeof CONTACT_METHODS)[number];
 
 /** One action of a CAPA plan: what, which department, by when (§5.3(1)(2)). */
-export const capaAction = z
+const capaAction = () =>
+  z
   .object({
     action: text(2_000).describe('What is done'),
-    ownerDepartmentId: id.describe('Department that carries it out'),
-    dueAt: iso.describe('By when'),
+    ownerDepartmentId: id().describe('Department that carries it out'),
+    dueAt: iso().describe('By when'),
   })
   .strict();
 
@@ -45,7 +46,7 @@ export const stepSchemas = lazy({
       .object({
         method: z.enum(CONTACT_METHODS).describe('How the customer was reached'),
         summary: text(5_000).describe('Defect confirmed with the customer and agreed next steps'),
-        contactedAt: iso.optional().describe('When the customer was reached; defaults to now'),
+        contactedAt: iso().optional().describe('When the customer was reached; defaults to now'),
       })
       .strict(),
   onsite_resolution: () =>
@@ -62,7 +63,7 @@ export const stepSchemas = lazy({
         z
           .object({
             sample: z.literal('received'),
-            receivedAt: iso.optional().describe('When the sample and the report reached QA; defaults to now'),
+            receivedAt: iso().optional().describe('When the sample and the report reached QA; defaults to now'),
             note: z.string().trim().max(2_000).optional(),
           })
           .strict(),
@@ -98,7 +99,7 @@ export const stepSchemas = lazy({
     z
       .object({
         findings: text(5_000).describe('What general affairs found'),
-        responsibleDepartmentId: id.describe('The unit that writes the solution'),
+        responsibleDepartmentId: id().describe('The unit that writes the solution'),
       })
       .strict(),
   preliminary_analysis: () =>
@@ -107,11 +108,11 @@ export const stepSchemas = lazy({
         phenomenon: text(200).describe('Defect phenomenon (for the Pareto chart)'),
         occurrenceCause: text(5_000).describe('Why the defect occurred (发生原因)'),
         escapeCause: text(5_000).describe('Why it escaped (流出原因)'),
-        responsibleDepartmentId: id.describe('Responsible department (责任部门)'),
+        responsibleDepartmentId: id().describe('Responsible department (责任部门)'),
         causeClear: z.boolean().describe('false: reproduce on the line / deeper analysis first (§5.3(2))'),
         meeting: z
           .object({
-            heldAt: iso,
+            heldAt: iso(),
             attendees: z.array(text(100)).min(1, 'must list who attended'),
             minutes: z.string().trim().max(5_000).optional(),
           })
@@ -130,9 +131,9 @@ export const stepSchemas = lazy({
   capa_plan: () =>
     z
       .object({
-        containment: z.array(capaAction).min(1, 'must list at least one containment action (临时对策)'),
-        permanent: z.array(capaAction).min(1, 'must list at least one permanent countermeasure (永久对策)'),
-        prevention: z.array(capaAction).default([]).describe('Management measures that prevent similar problems'),
+        containment: z.array(capaAction()).min(1, 'must list at least one containment action (临时对策)'),
+        permanent: z.array(capaAction()).min(1, 'must list at least one permanent countermeasure (永久对策)'),
+        prevention: z.array(capaAction()).default([]).describe('Management measures that prevent similar problems'),
       })
       .strict(),
   capa_approval: () =>
@@ -155,7 +156,7 @@ export const stepSchemas = lazy({
       .object({
         method: z.enum(['email', 'letter', 'visit', 'phone']),
         summary: text(10_000).describe('What the reply to the customer says'),
-        sentAt: iso.optional(),
+        sentAt: iso().optional(),
       })
       .strict(),
   effect_confirmation: () =>
@@ -163,7 +164,7 @@ export const stepSchemas = lazy({
       .object({
         effective: z.boolean().describe('The customer confirms the countermeasure works on delivered goods'),
         customerFeedback: text(5_000),
-        deliveredAt: iso.optional().describe('When the countermeasure goods were delivered'),
+        deliveredAt: iso().optional().describe('When the countermeasure goods were delivered'),
       })
       .strict(),
   verification: () =>
@@ -225,39 +226,43 @@ export interface StepRequest {
   signature?: import('./types').Signature;
 }
 
-export const extendDeadlineSchema = z
+const extendDeadlineSchema = () =>
+  z
   .object({
     clockId: text(100).describe('The running clock to move, e.g. "reply" or "countermeasure:P1"'),
-    newDueAt: iso.describe('The new due time agreed with the customer'),
+    newDueAt: iso().describe('The new due time agreed with the customer'),
     reason: text(2_000),
     consent: z
       .object({
         by: text(200).describe('Customer person who agreed'),
-        at: iso.describe('When they agreed (before the deadline passed)'),
+        at: iso().describe('When they agreed (before the deadline passed)'),
         method: z.enum(['phone', 'email', 'visit', 'letter', 'other']),
       })
       .strict()
       .describe("The customer's consent, asked before the deadline passes (§5.5)"),
   })
   .strict();
-export type ExtendDeadlineData = z.output<typeof extendDeadlineSchema>;
+export type ExtendDeadlineData = z.output<typeof requestSchemas.extendDeadline>;
 
-export const compensationSchema = z
+const compensationSchema = () =>
+  z
   .object({
     amount: z.number().positive('must be positive').max(1e12),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').default('CNY'),
-    responsibleDepartmentId: id,
+    responsibleDepartmentId: id(),
     reason: text(2_000),
   })
   .strict();
-export type CompensationData = z.output<typeof compensationSchema>;
+export type CompensationData = z.output<typeof requestSchemas.compensation>;
 
-export const compensationDecisionSchema = z
+const compensationDecisionSchema = () =>
+  z
   .object({ decision: z.enum(['approved', 'rejected']), note: z.string().trim().max(2_000).optional() })
   .strict();
-export type CompensationDecisionData = z.output<typeof compensationDecisionSchema>;
+export type CompensationDecisionData = z.output<typeof requestSchemas.compensationDecision>;
 
-export const dismissSchema = z
+const dismissSchema = () =>
+  z
   .object({
     reason: z.enum(['unfounded', 'withdrawn', 'duplicate']).describe('Why the complaint is not investigated (ISO 13485 §8.2.2, 21 CFR 820.198(b))'),
     explanation: text(5_000),
@@ -265,18 +270,20 @@ export const dismissSchema = z
   })
   .strict()
   .refine((d) => d.reason !== 'duplicate' || !!d.duplicateOf, { path: ['duplicateOf'], message: 'is required for a duplicate' });
-export type DismissData = z.output<typeof dismissSchema>;
+export type DismissData = z.output<typeof requestSchemas.dismiss>;
 
-export const implementationSchema = z
+const implementationSchema = () =>
+  z
   .object({
-    implementedAt: iso.optional(),
+    implementedAt: iso().optional(),
     effect: text(5_000).describe('The recorded effect of the action'),
   })
   .strict();
-export type ImplementationData = z.output<typeof implementationSchema>;
+export type ImplementationData = z.output<typeof requestSchemas.implementation>;
 
 /** The customer's answer on the survey page (no account; the link's token identifies the case). */
-export const surveyAnswerSchema = z
+const surveyAnswerSchema = () =>
+  z
   .object({
     outcome: z.enum(['satisfied', 'neutral', 'dissatisfied']).describe('Was the outcome what you expected?'),
     speed: z.coerce.number().int().min(1, 'must be 1–5').max(5, 'must be 1–5'),
@@ -284,11 +291,23 @@ export const surveyAnswerSchema = z
     comment: z.string().trim().max(5_000).optional(),
   })
   .strict();
-export type SurveyAnswerData = z.output<typeof surveyAnswerSchema>;
+export type SurveyAnswerData = z.output<typeof requestSchemas.surveyAnswer>;
 
 /** The QA manager's follow-up of a dissatisfied customer. */
-export const followUpSchema = z.object({ actions: text(5_000).describe('What is done about the dissatisfaction') }).strict();
-export type FollowUpData = z.output<typeof followUpSchema>;
+const followUpSchema = () =>
+  z.object({ actions: text(5_000).describe('What is done about the dissatisfaction') }).strict();
+export type FollowUpData = z.output<typeof requestSchemas.followUp>;
+
+/** The other requests of a case (built on first use, see `lazy`). */
+export const requestSchemas = lazy({
+  extendDeadline: extendDeadlineSchema,
+  compensation: compensationSchema,
+  compensationDecision: compensationDecisionSchema,
+  dismiss: dismissSchema,
+  implementation: implementationSchema,
+  surveyAnswer: surveyAnswerSchema,
+  followUp: followUpSchema,
+});
 
 /** The Recurrence Prevention Report's own steps (§5.3(4)). */
 export const rprStepSchemas = lazy({
@@ -297,7 +316,7 @@ export const rprStepSchemas = lazy({
       .object({
         problem: text(5_000),
         rootCause: text(5_000),
-        measures: z.array(capaAction).min(1, 'must list at least one measure'),
+        measures: z.array(capaAction()).min(1, 'must list at least one measure'),
       })
       .strict(),
   approval: () =>
@@ -305,7 +324,7 @@ export const rprStepSchemas = lazy({
       z.object({ decision: z.literal('approved'), comment: z.string().trim().max(2_000).optional() }).strict(),
       z.object({ decision: z.literal('rejected'), reason: text(2_000) }).strict(),
     ]),
-  implementation: () => z.object({ implementedAt: iso.optional(), note: text(5_000) }).strict(),
+  implementation: () => z.object({ implementedAt: iso().optional(), note: text(5_000) }).strict(),
   effect: () => z.object({ effect: text(5_000) }).strict(),
   verification: () => z.object({ effective: z.boolean(), comment: text(5_000) }).strict(),
 });

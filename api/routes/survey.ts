@@ -11,7 +11,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { surveyTokenHash } from '../../activities/surveys';
 import type { Db } from '../../prisma/client';
 import { answerSurveyUpdate, completeFollowUpUpdate } from '../../workflows/messages';
-import { followUpSchema, surveyAnswerSchema } from '../../workflows/steps';
+import { requestSchemas } from '../../workflows/steps';
 import { notFound } from '../errors';
 import { actorOf } from '../roles';
 import type { RouteRegistry } from '../registry';
@@ -98,7 +98,7 @@ ${scale('communication', '沟通 Communication', values.communication, errors.co
     if (s.answeredAt || s.expiresAt.getTime() < Date.now()) return closedPage(res, s);
     const body = { ...req.body } as Record<string, unknown>;
     if (body.comment === '') delete body.comment;
-    const parsed = surveyAnswerSchema.safeParse(body);
+    const parsed = requestSchemas.surveyAnswer.safeParse(body);
     if (!parsed.success) {
       const errors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'outcome'), i.message === 'is required' ? '请选择 / please choose' : i.message]));
       return form(res, req.params.token, s, body, errors, 400);
@@ -138,7 +138,7 @@ ${scale('communication', '沟通 Communication', values.communication, errors.co
       summary: 'The QA manager records what is done about a dissatisfied customer (stops its clock)',
       tags: ['satisfaction'],
       params: caseNoParam,
-      body: followUpSchema,
+      body: requestSchemas.followUp,
       roles: ['qa_manager'],
       responses: { 200: { description: 'The case state' }, 403: err, 404: err, 409: err, 422: err },
     },

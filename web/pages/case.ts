@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { fromUpdateFailure, HttpError } from '../../api/errors';
 import { CASE_WORKER_ROLES } from '../../api/roles';
 import { caseNoParam } from '../../api/schemas';
-import { HUMAN_STEPS, RPR_STEP_ROLES, compensationDecisionSchema, compensationSchema, SIGNED_RPR_STEPS, SIGNED_STEPS, STEP_ROLES, dismissSchema, extendDeadlineSchema, rprStepSchemas, type RprStep, implementationSchema, stepSchemas, type HumanStep } from '../../workflows/steps';
+import { HUMAN_STEPS, RPR_STEP_ROLES, requestSchemas, SIGNED_RPR_STEPS, SIGNED_STEPS, STEP_ROLES, rprStepSchemas, type RprStep, stepSchemas, type HumanStep } from '../../workflows/steps';
 import type { Actor, Extension, PersonRole } from '../../workflows/types';
 import { message, orphanErrors, readForm, renderField, renderObjectFields, zodErrors, type FieldErrors, type FormCtx, type FormValues } from '../forms';
 import { attr, html, raw, type SafeHtml } from '../html';
@@ -197,7 +197,7 @@ ${fields}${extra}
           ? html`<details${attr('open', !!s)}><summary>${t('implementation')}</summary>
 <form method="post" action="${base}/countermeasures/${m.ref}" class="stack" novalidate>
 ${s?.general ? html`<p class="flash flash-error" role="alert">${s.general}</p>` : ''}
-${renderObjectFields(implementationSchema, [], { ...formCtx(s), idPrefix: `${m.ref}-` })}
+${renderObjectFields(requestSchemas.implementation, [], { ...formCtx(s), idPrefix: `${m.ref}-` })}
 ${late || s?.errors.lateReason ? html`<div class="field"><label for="f-${m.ref}-lateReason">${t.field('lateReason')}</label><textarea id="f-${m.ref}-lateReason" name="lateReason" rows="2">${s?.values.lateReason ?? ''}</textarea>${s?.errors.lateReason ? html`<p class="err">${s.errors.lateReason}</p>` : ''}</div>` : ''}
 <div><button type="submit">${t('record')} ${m.ref}</button></div></form></details>`
           : '';
@@ -228,7 +228,7 @@ ${s?.general ? html`<p class="flash flash-error" role="alert">${s.general}</p>` 
 <div class="field${s?.errors.clockId ? ' has-err' : ''}"><label for="f-ext-clockId">${t.field('clockId')}</label><select id="f-ext-clockId" name="clockId" required>${extendable.map(
         (k) => html`<option value="${k.clockId}"${attr('selected', cid === k.clockId)}>${t.enum(k.clock)} ${k.clockId} · ${fmtTime(k.dueAt, tz)}</option>`,
       )}</select>${s?.errors.clockId ? html`<p class="err">${s.errors.clockId}</p>` : ''}</div>
-${renderObjectFields(extendDeadlineSchema, [], fc, ['clockId'])}
+${renderObjectFields(requestSchemas.extendDeadline, [], fc, ['clockId'])}
 <div><button type="submit">${t('save')}</button></div></form></details></section>`;
     }
 
@@ -260,12 +260,12 @@ ${rprState && Object.keys(rprState.data).length ? html`<div class="card">${value
 ${comp ? valueHtml(comp, t, tz, labels) : ''}
 ${decide
   ? html`<form method="post" action="${base}/compensation/decision" class="stack" novalidate>${generalError(sd)}
-${renderObjectFields(compensationDecisionSchema, [], { ...formCtx(sd), idPrefix: 'cd-' })}${passwordField(t, 'f-cd-password', sd)}
+${renderObjectFields(requestSchemas.compensationDecision, [], { ...formCtx(sd), idPrefix: 'cd-' })}${passwordField(t, 'f-cd-password', sd)}
 <div><button type="submit">${t('save')}</button></div></form>`
   : ''}
 ${!comp && open
   ? html`<form method="post" action="${base}/compensation" class="stack" novalidate>${generalError(s)}
-${renderObjectFields(compensationSchema, [], { ...formCtx(s ?? { values: { currency: 'CNY' }, errors: {} }), idPrefix: 'comp-' })}
+${renderObjectFields(requestSchemas.compensation, [], { ...formCtx(s ?? { values: { currency: 'CNY' }, errors: {} }), idPrefix: 'comp-' })}
 <div><button type="submit">${t('save')}</button></div></form>`
   : ''}</details></section>`;
     }
@@ -276,7 +276,7 @@ ${renderObjectFields(compensationSchema, [], { ...formCtx(s ?? { values: { curre
       const s = state.dismiss;
       dismissal = html`<section aria-labelledby="sec-dis"><details class="card"${attr('open', !!s)}><summary><h2 id="sec-dis" style="display:inline">${t('dismissal')}</h2></summary>
 <form method="post" action="${base}/dismissal" class="stack" novalidate>${generalError(s)}
-${renderObjectFields(dismissSchema, [], { ...formCtx(s), idPrefix: 'dis-' })}
+${renderObjectFields(requestSchemas.dismiss, [], { ...formCtx(s), idPrefix: 'dis-' })}
 ${passwordField(t, 'f-dis-password', s)}
 <div><button type="submit" class="danger">${t('dismissal')}</button></div></form></details></section>`;
     }
@@ -439,8 +439,8 @@ ${similarSection}`;
       kit.requireRoles(ctx, CASE_WORKER_ROLES);
       const caseNo = String(req.params.caseNo);
       const body = (req.body ?? {}) as FormValues;
-      const { data, values } = readForm(extendDeadlineSchema, body, ctx.tz);
-      const parsed = extendDeadlineSchema.safeParse(data);
+      const { data, values } = readForm(requestSchemas.extendDeadline, body, ctx.tz);
+      const parsed = requestSchemas.extendDeadline.safeParse(data);
       if (!parsed.success) return render(req, res, ctx, caseNo, { ext: { values, errors: zodErrors(parsed.error, ctx.t) } }, 422);
       try {
         const who = actorFrom(ctx);
@@ -462,9 +462,9 @@ ${similarSection}`;
       kit.requireRoles(ctx, ['department_owner', 'qa_engineer']);
       if (!/^(R\d+-)?[CPM]\d+$/.test(ref)) throw new HttpError(404, 'not_found', `No countermeasure ${ref}`);
       const body = (req.body ?? {}) as FormValues;
-      const { data, values } = readForm(implementationSchema, body, ctx.tz);
+      const { data, values } = readForm(requestSchemas.implementation, body, ctx.tz);
       values.lateReason = body.lateReason;
-      const parsed = implementationSchema.safeParse(data);
+      const parsed = requestSchemas.implementation.safeParse(data);
       if (!parsed.success) return render(req, res, ctx, caseNo, { impl: { ref, values, errors: zodErrors(parsed.error, ctx.t) } }, 422);
       const lateReason = typeof body.lateReason === 'string' && body.lateReason.trim() ? body.lateReason.trim() : undefined;
       try {
@@ -512,8 +512,8 @@ ${similarSection}`;
       kit.requireRoles(ctx, ['qa_manager']);
       const caseNo = String(req.params.caseNo);
       const body = (req.body ?? {}) as FormValues;
-      const { data, values } = readForm(dismissSchema, body, ctx.tz);
-      const parsed = dismissSchema.safeParse(data);
+      const { data, values } = readForm(requestSchemas.dismiss, body, ctx.tz);
+      const parsed = requestSchemas.dismiss.safeParse(data);
       const errors: FieldErrors = parsed.success ? {} : zodErrors(parsed.error, ctx.t);
       const password = typeof body.password === 'string' && body.password ? body.password : undefined;
       if (!password) errors.password = message('is required', ctx.t);
@@ -534,8 +534,8 @@ ${similarSection}`;
     kit.handle(async (req, res, ctx) => {
       kit.requireRoles(ctx, ['sales', 'qa_manager']);
       const caseNo = String(req.params.caseNo);
-      const { data, values } = readForm(compensationSchema, (req.body ?? {}) as FormValues, ctx.tz);
-      const parsed = compensationSchema.safeParse(data);
+      const { data, values } = readForm(requestSchemas.compensation, (req.body ?? {}) as FormValues, ctx.tz);
+      const parsed = requestSchemas.compensation.safeParse(data);
       if (!parsed.success) return render(req, res, ctx, caseNo, { comp: { values, errors: zodErrors(parsed.error, ctx.t) } }, 422);
       try {
         await kit.steps.requestCompensation(caseNo, actorFrom(ctx), parsed.data);
@@ -554,8 +554,8 @@ ${similarSection}`;
       kit.requireRoles(ctx, [...CASE_WORKER_ROLES, 'management_rep']);
       const caseNo = String(req.params.caseNo);
       const body = (req.body ?? {}) as FormValues;
-      const { data, values } = readForm(compensationDecisionSchema, body, ctx.tz);
-      const parsed = compensationDecisionSchema.safeParse(data);
+      const { data, values } = readForm(requestSchemas.compensationDecision, body, ctx.tz);
+      const parsed = requestSchemas.compensationDecision.safeParse(data);
       const errors: FieldErrors = parsed.success ? {} : zodErrors(parsed.error, ctx.t);
       const password = typeof body.password === 'string' && body.password ? body.password : undefined;
       if (!password) errors.password = message('is required', ctx.t);
