@@ -4,6 +4,7 @@ import { PrismaClient } from './generated/client';
 
 export type Db = PrismaClient;
 export { Prisma } from './generated/client';
+export type { Person } from './generated/client';
 
 export function createPrisma(databaseUrl: string, poolSize = 10): PrismaClient {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize });

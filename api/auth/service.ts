@@ -66,6 +66,19 @@ export interface SignInResult {
   person: { id: string; name: string; email: string; role: string };
 }
 
+interface SessionRow {
+  id: string;
+  person_id: string;
+  expires_at: Date;
+  revoked_at: Date | null;
+  name: string;
+  email: string;
+  role: string;
+  department_id: string;
+  active: boolean;
+  must_change_password: boolean;
+}
+
 const sha = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 const newToken = (prefix: string) => prefix + crypto.randomBytes(32).toString('base64url');
 
@@ -135,18 +148,24 @@ export function createAuth(opts: AuthOptions) {
   async function principalOf(token: string): Promise<AuthPrincipal | null> {
     const t = now();
     if (token.startsWith(SESSION_PREFIX)) {
-      const s = await db.session.findUnique({ where: { tokenHash: sha(token) }, include: { person: { include: { account: true } } } });
-      if (!s || s.revokedAt || s.expiresAt <= t || !s.person.active) return null;
+      // A raw statement: every request runs it, and through Prisma's query compiler it cost the
+      // API about three times the CPU.
+      const [s] = await db.$queryRaw<SessionRow[]>`
+        SELECT s.id::text AS id, s.person_id, s.expires_at, s.revoked_at, p.name, p.email, p.role, p.department_id, p.active,
+               coalesce(a.must_change_password, false) AS must_change_password
+        FROM session s JOIN person p ON p.id = s.person_id LEFT JOIN account a ON a.person_id = s.person_id
+        WHERE s.token_hash = ${sha(token)}`;
+      if (!s || s.revoked_at || s.expires_at <= t || !s.active) return null;
       return {
-        personId: s.personId,
-        name: s.person.name,
-        email: s.person.email,
-        role: s.person.role,
-        departmentId: s.person.departmentId,
+        personId: s.person_id,
+        name: s.name,
+        email: s.email,
+        role: s.role,
+        departmentId: s.department_id,
         via: 'session',
         credentialId: s.id,
-        expiresAt: s.expiresAt,
-        mustChangePassword: s.person.account?.mustChangePassword ?? false,
+        expiresAt: s.expires_at,
+        mustChangePassword: s.must_change_password,
       };
     }
     if (token.startsWith(TOKEN_PREFIX)) {
