@@ -10,7 +10,7 @@
  * case + seq, retried on the new head). The event key keeps retries idempotent.
  */
 import { randomUUID } from 'node:crypto';
-import type { Db, Prisma } from '../prisma/client';
+import { Prisma, execute, query, type Db } from '../prisma/client';
 import { canonicalJson, sha256 } from './hash';
 
 type Tx = Prisma.TransactionClient;
@@ -123,7 +123,9 @@ export async function appendEvent(db: Db | Tx, e: AuditEventInput): Promise<Appe
   const before = asJson(e.before) ?? null;
   const after = asJson(e.after) ?? null;
   for (let attempt = 0; attempt < 50; attempt++) {
-    const last = await client.caseEvent.findFirst({ where: { caseId: e.caseId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+    // Straight through the driver (prisma/client.ts): every step waits for these statements.
+    const [last] = await query<{ seq: number; hash: string | null }>(client, Prisma.sql`
+      SELECT seq, hash FROM case_event WHERE case_id = ${e.caseId}::uuid ORDER BY seq DESC LIMIT 1`);
     // Rows from before the chain existed are sealed first, under the lock.
     if (last && !last.hash) return client.$transaction((tx) => appendEventInTx(tx, e), { maxWait: 15_000, timeout: 15_000 });
     const seq = (last?.seq ?? 0) + 1;
@@ -131,11 +133,11 @@ export async function appendEvent(db: Db | Tx, e: AuditEventInput): Promise<Appe
     const at = e.at ?? new Date();
     const hash = eventHash({ caseId: e.caseId, seq, kind: e.kind, actor: e.actorId, at, data, before, after, prevHash });
     // One statement (Prisma's createMany would wrap it in BEGIN … COMMIT round trips).
-    const count = await client.$executeRaw`
+    const count = await execute(client, Prisma.sql`
       INSERT INTO case_event (id, case_id, event_key, kind, actor, data, at, seq, prev_hash, hash, before, after)
       VALUES (${randomUUID()}::uuid, ${e.caseId}::uuid, ${e.key}, ${e.kind}, ${e.actorId}, ${JSON.stringify(data)}::jsonb, ${at.toISOString()}::timestamptz,
         ${seq}, ${prevHash}, ${hash}, ${before === null ? null : JSON.stringify(before)}::jsonb, ${after === null ? null : JSON.stringify(after)}::jsonb)
-      ON CONFLICT DO NOTHING`;
+      ON CONFLICT DO NOTHING`);
     if (count === 1) return { created: true, seq, hash };
     const existing = await client.caseEvent.findUnique({ where: { eventKey: e.key }, select: { seq: true, hash: true } });
     if (existing) return { created: false, seq: existing.seq, hash: existing.hash ?? '' };

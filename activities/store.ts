@@ -4,7 +4,7 @@
  * so a retried activity or a replayed workflow never records anything twice.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Db, Prisma } from '../prisma/client';
+import { Prisma, execute, type Db } from '../prisma/client';
 import { appendEvent } from './audit-chain';
 import type {
   CaseState,
@@ -130,24 +130,21 @@ export function createStoreActivities({ db }: StoreDeps) {
 
     /** Mirror what the workflow recorded (steps' data, countermeasures, compensation …) for lists and reports. */
     async mirrorCase(input: { caseId: string; snapshot: CaseSnapshot }): Promise<void> {
-      await db.complaintCase.update({
-        where: { id: input.caseId },
-        data: {
-          data: input.snapshot as object,
-          resolution: input.snapshot.resolution,
-          duplicateOf: input.snapshot.duplicateOf,
-        },
-      });
+      const { snapshot } = input;
+      await execute(db, Prisma.sql`
+        UPDATE complaint_case SET data = ${JSON.stringify(snapshot)}::jsonb, resolution = ${snapshot.resolution}, duplicate_of = ${snapshot.duplicateOf},
+          updated_at = now()
+        WHERE id = ${input.caseId}::uuid`);
     },
 
     /** Freeze a clock's outcome. Only the first write counts: an outcome is never recomputed. */
     async recordClockOutcome(input: { caseId: string; state: ClockState }): Promise<void> {
       const s = input.state;
       // One statement (Prisma's updateMany would wrap it in BEGIN … COMMIT round trips).
-      await db.$executeRaw`
+      await execute(db, Prisma.sql`
         UPDATE case_clock SET outcome = ${s.outcome}, stopped_at = ${s.stoppedAt ?? null}::timestamptz, late_reason = ${s.lateReason ?? null},
           escalation = ${s.escalationLevel}, updated_at = now()
-        WHERE case_id = ${input.caseId}::uuid AND clock_id = ${s.id} AND outcome IS NULL`;
+        WHERE case_id = ${input.caseId}::uuid AND clock_id = ${s.id} AND outcome IS NULL`);
       await recordEventRow(db, {
         caseId: input.caseId,
         key: `${input.caseId}:clock:${s.id}:outcome`,
@@ -162,19 +159,16 @@ export function createStoreActivities({ db }: StoreDeps) {
       // Three short statements rather than one interactive transaction (which would hold the
       // embedded database across round trips). Each is idempotent, and the activity is retried
       // until all three are done: the mirror and its audit record never stay apart.
+      // Raw statements: a step waits for this write (local activity), and Prisma's query
+      // compiler cost more than the statement. The first close time is kept when a retried
+      // activity runs again.
       const closing = input.status === 'closed';
-      await db.complaintCase.update({
-        where: { id: input.caseId },
-        data: {
-          step: input.step,
-          status: input.status,
-          data: input.snapshot as object,
-          resolution: input.snapshot.resolution,
-          duplicateOf: input.snapshot.duplicateOf,
-        },
-      });
-      // The first close time is kept when a retried activity runs again.
-      if (closing) await db.$executeRaw`UPDATE complaint_case SET closed_at = now() WHERE id = ${input.caseId}::uuid AND closed_at IS NULL`;
+      const { snapshot } = input;
+      await execute(db, Prisma.sql`
+        UPDATE complaint_case SET step = ${input.step}, status = ${input.status}, data = ${JSON.stringify(snapshot)}::jsonb,
+          resolution = ${snapshot.resolution}, duplicate_of = ${snapshot.duplicateOf}, updated_at = now(),
+          closed_at = CASE WHEN ${closing} AND closed_at IS NULL THEN now() ELSE closed_at END
+        WHERE id = ${input.caseId}::uuid`);
       await recordEventRow(db, {
         caseId: input.caseId,
         key: `${input.caseId}:step:${input.seq}:${input.step}`,

@@ -13,7 +13,7 @@ import { archiveWorkflowHistory } from '../../activities/audit';
 import { recordEventRow } from '../../activities/store';
 import { firstChainRecord } from '../../activities/audit-chain';
 import type { ServerTiming } from '../timing';
-import { Prisma, type Db, type Person } from '../../prisma/client';
+import { Prisma, execute, query, type Db, type Person } from '../../prisma/client';
 import { complaintCase } from '../../workflows/complaint-case';
 import { CaseNoAttr, CaseStepAttr, CustomerAttr, OverdueAttr, SeverityAttr } from '../../workflows/search-attributes';
 import type { CaseInput, Category, Origin, Severity } from '../../workflows/types';
@@ -106,7 +106,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       const ids: string[] = [];
       const done = flushing.then(async () => {
         batch = null;
-        await db.$executeRaw`UPDATE complaint_case SET workflow_started = true WHERE workflow_id = ANY(${ids}::text[])`;
+        await execute(db, Prisma.sql`UPDATE complaint_case SET workflow_started = true WHERE workflow_id = ANY(${ids}::text[])`);
       });
       flushing = done.catch(() => undefined);
       batch = { ids, done };
@@ -116,16 +116,15 @@ export function createCaseService(deps: CaseServiceDeps) {
   }
 
   /**
-   * The sales rep and the latest version of the policy, in one round trip (a raw statement:
-   * the intake path runs it for every complaint, and a query through Prisma's query compiler
-   * costs the API about three times the CPU).
+   * The sales rep and the latest version of the policy, in one round trip, straight through
+   * the driver (prisma/client.ts `query`): every complaint runs it.
    */
   async function intakeLookup(salesRepId: string): Promise<{ rep: Person | null; policyRow: { id: string; definition: unknown } | null }> {
-    const [row] = await db.$queryRaw<{ rep: Record<string, unknown> | null; policy: { id: string; definition: unknown } | null }[]>`
+    const [row] = await query<{ rep: Record<string, unknown> | null; policy: { id: string; definition: unknown } | null }>(db, Prisma.sql`
       SELECT (SELECT json_build_object('id', id, 'name', name, 'email', email, 'role', role, 'locale', locale, 'active', active,
                 'departmentId', department_id, 'createdAt', created_at) FROM person WHERE id = ${salesRepId}) AS rep,
              (SELECT json_build_object('id', id, 'definition', definition) FROM deadline_policy
-                WHERE name = ${deps.policyName} ORDER BY version DESC LIMIT 1) AS policy`;
+                WHERE name = ${deps.policyName} ORDER BY version DESC LIMIT 1) AS policy`);
     const rep = row?.rep ? ({ ...row.rep, createdAt: new Date(row.rep.createdAt as string) } as Person) : null;
     return { rep, policyRow: row?.policy ?? null };
   }
@@ -277,7 +276,7 @@ export function createCaseService(deps: CaseServiceDeps) {
               },
               { maxWait: 15_000, timeout: 60_000 },
             )
-          : await db.$queryRaw<Inserted>(statement);
+          : await query<Inserted[number]>(db, statement);
       } catch (err) {
         if (idempotencyKey && isUniqueViolation(err)) {
           const winner = await db.complaintCase.findUnique({ where: { idempotencyKey } });
