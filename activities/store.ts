@@ -156,12 +156,11 @@ export function createStoreActivities({ db }: StoreDeps) {
 
     /** Mirror the current step / status (and the recorded data); `seq` numbers the steps entered. */
     async recordStep(input: { caseId: string; step: CaseStep; status: CaseStatus; seq: number; snapshot: CaseSnapshot }): Promise<void> {
-      // Three short statements rather than one interactive transaction (which would hold the
+      // Short statements rather than one interactive transaction (which would hold the
       // embedded database across round trips). Each is idempotent, and the activity is retried
-      // until all three are done: the mirror and its audit record never stay apart.
-      // Raw statements: a step waits for this write (local activity), and Prisma's query
-      // compiler cost more than the statement. The first close time is kept when a retried
-      // activity runs again.
+      // until all are done: the mirror and its audit record never stay apart. Straight through
+      // the driver: a step waits for this write (prisma/client.ts). The first close time is
+      // kept when a retried activity runs again.
       const closing = input.status === 'closed';
       const { snapshot } = input;
       await execute(db, Prisma.sql`

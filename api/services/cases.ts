@@ -34,10 +34,10 @@ export interface CaseServiceDeps {
   retentionYears?: number;
 }
 
-/** A unique-constraint violation, from a Prisma query or a raw statement (SQLSTATE 23505). */
+/** A unique-constraint violation, from a Prisma query, a raw statement or the driver (SQLSTATE 23505). */
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; meta?: { code?: string; driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } }; message?: string };
-  if (e?.code === 'P2002') return true;
+  if (e?.code === 'P2002' || e?.code === '23505') return true;
   if (e?.meta?.code === '23505' || e?.meta?.driverAdapterError?.cause?.originalCode === '23505') return true;
   return /23505|unique constraint/i.test(e?.message ?? '');
 }
