@@ -8,17 +8,17 @@ import type { RouteRegistry } from '../registry';
 import { CASE_WORKER_ROLES } from '../roles';
 import { caseNoParam, errorResponse } from '../schemas';
 import { addAttachments, attachmentListSelect, attachmentView, checkFile, DEFAULT_ATTACHMENT_LIMITS, parseMultipart, type AttachmentLimits } from '../services/attachments';
+import { contentDisposition } from '../content-disposition';
 
 /** Roles that attach files to a case (those who work on cases; not the auditor). */
 export const ATTACHMENT_ROLES = CASE_WORKER_ROLES;
 
 /** Send a stored file: always as a download (never rendered by the browser), with its SHA-256. */
 export function sendAttachment(res: Response, a: { fileName: string; mimeType: string; sha256: string; bytes: Uint8Array }): void {
-  const ascii = a.fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   res
     .status(200)
     .type(a.mimeType)
-    .set('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(a.fileName)}`)
+    .set('Content-Disposition', contentDisposition('attachment', a.fileName))
     .set('X-Content-SHA256', a.sha256)
     .set('X-Content-Type-Options', 'nosniff')
     .set('Content-Security-Policy', "default-src 'none'; sandbox")

@@ -16,6 +16,7 @@ import { notFound } from '../errors';
 import { renderAuditTrail } from '../../templates/pdf/audit-trail';
 import { READ_ALL_ROLES } from '../roles';
 import type { RouteRegistry } from '../registry';
+import { contentDisposition } from '../content-disposition';
 
 export interface AuditRouteDeps {
   db: Db;
@@ -240,7 +241,7 @@ export function auditRoutes(registry: RouteRegistry, deps: AuditRouteDeps): Rout
     async ({ params, res }) => {
       const t = await timelineOf(await caseOf(params.caseNo), false);
       const pdf = await renderAuditTrail(t, deps.timeZone ?? 'Asia/Shanghai', deps.company ?? { name: 'XX公司', nameEn: 'XX Company' });
-      res.status(200).type('application/pdf').set('Content-Disposition', `inline; filename="${t.caseNo}-audit-trail.pdf"`).send(pdf);
+      res.status(200).type('application/pdf').set('Content-Disposition', contentDisposition('inline', `${t.caseNo}-audit-trail.pdf`)).send(pdf);
     },
   );
 
@@ -264,7 +265,7 @@ export function auditRoutes(registry: RouteRegistry, deps: AuditRouteDeps): Rout
         .status(200)
         .type('application/json')
         .set('X-History-Source', loaded.source)
-        .set('Content-Disposition', `attachment; filename="${c.workflowId}-history.json"`)
+        .set('Content-Disposition', contentDisposition('attachment', `${c.workflowId}-history.json`))
         .send(loaded.json);
     },
   );

@@ -11,6 +11,7 @@ import type { RouteRegistry } from '../registry';
 import { caseNoParam, caseView, createComplaintBody, documentParams, errorResponse } from '../schemas';
 import type { CaseService } from '../services/cases';
 import { ServerTiming } from '../timing';
+import { contentDisposition } from '../content-disposition';
 
 export interface ComplaintRouteDeps {
   db: Db;
@@ -119,7 +120,7 @@ export function complaintRoutes(registry: RouteRegistry, deps: ComplaintRouteDep
     res
       .status(200)
       .type(d.mimeType)
-      .set('Content-Disposition', `inline; filename="${d.fileName}"`)
+      .set('Content-Disposition', contentDisposition('inline', d.fileName))
       .set('X-Content-SHA256', d.sha256)
       .set('Cache-Control', 'private, max-age=31536000, immutable')
       .send(Buffer.from(d.bytes));

@@ -17,6 +17,7 @@ import { notFound } from '../errors';
 import type { RouteRegistry } from '../registry';
 import { READ_ALL_ROLES } from '../roles';
 import { errorResponse } from '../schemas';
+import { contentDisposition } from '../content-disposition';
 
 /** Who reads the CSI: the QA manager, the management representative, auditors, administrators. */
 export const CSI_ROLES = READ_ALL_ROLES;
@@ -212,7 +213,7 @@ ${errors.comment_overall ? `<p class="error">${esc(errors.comment_overall)}</p>`
       const report = await reportOf(params.quarter);
       const filed = await fileCsiReport({ db, timeZone: deps.timeZone, company: deps.company }, report, query.lang, report.status === 'closed' ? 'download' : 'preview');
       const f = await db.periodReport.findUniqueOrThrow({ where: { id: filed.id } });
-      res.status(200).type(f.mimeType).set('Content-Disposition', `attachment; filename="${f.fileName}"`).set('X-Content-SHA256', f.sha256).send(Buffer.from(f.bytes));
+      res.status(200).type(f.mimeType).set('Content-Disposition', contentDisposition('attachment', f.fileName)).set('X-Content-SHA256', f.sha256).send(Buffer.from(f.bytes));
     },
   );
 

@@ -16,6 +16,7 @@ import type { RouteRegistry } from '../registry';
 import { READ_ALL_ROLES } from '../roles';
 import { caseNoParam, errorResponse } from '../schemas';
 import type { CaseService } from '../services/cases';
+import { contentDisposition } from '../content-disposition';
 
 const REPORT_ROLES = [...READ_ALL_ROLES, 'qa_engineer'] as const;
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must look like 2026-11-01');
@@ -36,7 +37,7 @@ export function reportRoutes(registry: RouteRegistry, deps: ReportRouteDeps): Ro
   const documents = createDocumentActivities({ db, timeZone: deps.timeZone, company: deps.company });
 
   const send = (res: Response, f: { fileName: string; mimeType: string; sha256: string; bytes: Uint8Array }) =>
-    res.status(200).type(f.mimeType).set('Content-Disposition', `attachment; filename="${f.fileName}"`).set('X-Content-SHA256', f.sha256).send(Buffer.from(f.bytes));
+    res.status(200).type(f.mimeType).set('Content-Disposition', contentDisposition('attachment', f.fileName)).set('X-Content-SHA256', f.sha256).send(Buffer.from(f.bytes));
 
   registry.add(
     router,
