@@ -33,12 +33,12 @@ export type ContactMethod = (typeof CONTACT_METHODS)[number];
 /** One action of a CAPA plan: what, which department, by when (§5.3(1)(2)). */
 const capaAction = () =>
   z
-  .object({
-    action: text(2_000).describe('What is done'),
-    ownerDepartmentId: id().describe('Department that carries it out'),
-    dueAt: iso().describe('By when'),
-  })
-  .strict();
+    .object({
+      action: text(2_000).describe('What is done'),
+      ownerDepartmentId: id().describe('Department that carries it out'),
+      dueAt: iso().describe('By when'),
+    })
+    .strict();
 
 export const stepSchemas = lazy({
   first_contact: () =>
@@ -228,69 +228,69 @@ export interface StepRequest {
 
 const extendDeadlineSchema = () =>
   z
-  .object({
-    clockId: text(100).describe('The running clock to move, e.g. "reply" or "countermeasure:P1"'),
-    newDueAt: iso().describe('The new due time agreed with the customer'),
-    reason: text(2_000),
-    consent: z
-      .object({
-        by: text(200).describe('Customer person who agreed'),
-        at: iso().describe('When they agreed (before the deadline passed)'),
-        method: z.enum(['phone', 'email', 'visit', 'letter', 'other']),
-      })
-      .strict()
-      .describe("The customer's consent, asked before the deadline passes (§5.5)"),
-  })
-  .strict();
+    .object({
+      clockId: text(100).describe('The running clock to move, e.g. "reply" or "countermeasure:P1"'),
+      newDueAt: iso().describe('The new due time agreed with the customer'),
+      reason: text(2_000),
+      consent: z
+        .object({
+          by: text(200).describe('Customer person who agreed'),
+          at: iso().describe('When they agreed (before the deadline passed)'),
+          method: z.enum(['phone', 'email', 'visit', 'letter', 'other']),
+        })
+        .strict()
+        .describe("The customer's consent, asked before the deadline passes (§5.5)"),
+    })
+    .strict();
 export type ExtendDeadlineData = z.output<typeof requestSchemas.extendDeadline>;
 
 const compensationSchema = () =>
   z
-  .object({
-    amount: z.number().positive('must be positive').max(1e12),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').default('CNY'),
-    responsibleDepartmentId: id(),
-    reason: text(2_000),
-  })
-  .strict();
+    .object({
+      amount: z.number().positive('must be positive').max(1e12),
+      currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').default('CNY'),
+      responsibleDepartmentId: id(),
+      reason: text(2_000),
+    })
+    .strict();
 export type CompensationData = z.output<typeof requestSchemas.compensation>;
 
 const compensationDecisionSchema = () =>
   z
-  .object({ decision: z.enum(['approved', 'rejected']), note: z.string().trim().max(2_000).optional() })
-  .strict();
+    .object({ decision: z.enum(['approved', 'rejected']), note: z.string().trim().max(2_000).optional() })
+    .strict();
 export type CompensationDecisionData = z.output<typeof requestSchemas.compensationDecision>;
 
 const dismissSchema = () =>
   z
-  .object({
-    reason: z.enum(['unfounded', 'withdrawn', 'duplicate']).describe('Why the complaint is not investigated (ISO 13485 §8.2.2, 21 CFR 820.198(b))'),
-    explanation: text(5_000),
-    duplicateOf: z.string().regex(/^CC-\d{4}-\d{4,}$/, 'must look like CC-2026-0001').optional().describe('Required for a duplicate'),
-  })
-  .strict()
-  .refine((d) => d.reason !== 'duplicate' || !!d.duplicateOf, { path: ['duplicateOf'], message: 'is required for a duplicate' });
+    .object({
+      reason: z.enum(['unfounded', 'withdrawn', 'duplicate']).describe('Why the complaint is not investigated (ISO 13485 §8.2.2, 21 CFR 820.198(b))'),
+      explanation: text(5_000),
+      duplicateOf: z.string().regex(/^CC-\d{4}-\d{4,}$/, 'must look like CC-2026-0001').optional().describe('Required for a duplicate'),
+    })
+    .strict()
+    .refine((d) => d.reason !== 'duplicate' || !!d.duplicateOf, { path: ['duplicateOf'], message: 'is required for a duplicate' });
 export type DismissData = z.output<typeof requestSchemas.dismiss>;
 
 const implementationSchema = () =>
   z
-  .object({
-    implementedAt: iso().optional(),
-    effect: text(5_000).describe('The recorded effect of the action'),
-  })
-  .strict();
+    .object({
+      implementedAt: iso().optional(),
+      effect: text(5_000).describe('The recorded effect of the action'),
+    })
+    .strict();
 export type ImplementationData = z.output<typeof requestSchemas.implementation>;
 
 /** The customer's answer on the survey page (no account; the link's token identifies the case). */
 const surveyAnswerSchema = () =>
   z
-  .object({
-    outcome: z.enum(['satisfied', 'neutral', 'dissatisfied']).describe('Was the outcome what you expected?'),
-    speed: z.coerce.number().int().min(1, 'must be 1–5').max(5, 'must be 1–5'),
-    communication: z.coerce.number().int().min(1, 'must be 1–5').max(5, 'must be 1–5'),
-    comment: z.string().trim().max(5_000).optional(),
-  })
-  .strict();
+    .object({
+      outcome: z.enum(['satisfied', 'neutral', 'dissatisfied']).describe('Was the outcome what you expected?'),
+      speed: z.coerce.number().int().min(1, 'must be 1–5').max(5, 'must be 1–5'),
+      communication: z.coerce.number().int().min(1, 'must be 1–5').max(5, 'must be 1–5'),
+      comment: z.string().trim().max(5_000).optional(),
+    })
+    .strict();
 export type SurveyAnswerData = z.output<typeof requestSchemas.surveyAnswer>;
 
 /** The QA manager's follow-up of a dissatisfied customer. */
