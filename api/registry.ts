@@ -23,6 +23,11 @@ export interface RouteDoc<P extends z.ZodType, Q extends z.ZodType, B extends z.
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * A multipart/form-data body, for the OpenAPI document only (JSON Schema of its fields):
+   * the handler reads it itself (file uploads).
+   */
+  multipart?: Record<string, unknown>;
   /** Roles allowed (checked before anything else: 401 signed out, 403 other roles). Absent: anyone signed in. */
   roles?: readonly string[];
   /** No sign-in needed (sign-in itself, health). */

@@ -214,4 +214,9 @@ test('health, readiness and the OpenAPI document', async () => {
   const body = doc.paths['/api/complaints'].post.requestBody.content['application/json'].schema;
   expect(body.required).toEqual(expect.arrayContaining(['customerName', 'product', 'description', 'category', 'severity', 'origin', 'salesRepId']));
   expect(body.properties.severity.enum).toEqual(['urgent', 'normal']);
+  // The upload documents its multipart body: the files and the optional note.
+  const upload = doc.paths['/api/complaints/{caseNo}/attachments'].post.requestBody.content['multipart/form-data'].schema;
+  expect(upload.required).toEqual(['files']);
+  expect(upload.properties.files).toMatchObject({ type: 'array', items: { type: 'string', contentMediaType: 'application/octet-stream' } });
+  expect(upload.properties.note).toMatchObject({ type: 'string', maxLength: 1000 });
 });

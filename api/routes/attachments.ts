@@ -10,6 +10,9 @@ import { caseNoParam, errorResponse } from '../schemas';
 import { addAttachments, attachmentListSelect, attachmentView, checkFile, DEFAULT_ATTACHMENT_LIMITS, parseMultipart, type AttachmentLimits } from '../services/attachments';
 import { contentDisposition } from '../content-disposition';
 
+/** A note on an upload is kept up to this many characters. */
+const NOTE_MAX = 1000;
+
 /** Roles that attach files to a case (those who work on cases; not the auditor). */
 export const ATTACHMENT_ROLES = CASE_WORKER_ROLES;
 
@@ -45,6 +48,21 @@ export function attachmentRoutes(registry: RouteRegistry, deps: { db: Db; limits
         'With the session cookie instead of a bearer token, send the X-CSRF-Token header (or the _csrf field).',
       tags: ['attachments'],
       params: caseNoParam,
+      multipart: {
+        type: 'object',
+        required: ['files'],
+        properties: {
+          files: {
+            type: 'array',
+            items: { type: 'string', contentMediaType: 'application/octet-stream' },
+            minItems: 1,
+            maxItems: limits.maxFiles,
+            description: `One part per file (its file name is kept), each at most ${limits.maxBytes} bytes`,
+          },
+          note: { type: 'string', maxLength: NOTE_MAX, description: 'What the files show (stored with each of them)' },
+          _csrf: { type: 'string', description: 'The CSRF token, when signed in with the session cookie (or the X-CSRF-Token header)' },
+        },
+      },
       roles: ATTACHMENT_ROLES,
       responses: { 201: { description: 'Stored' }, 403: err, 404: err, 409: err, 413: err, 415: err, 422: err },
     },
@@ -54,7 +72,7 @@ export function attachmentRoutes(registry: RouteRegistry, deps: { db: Db; limits
       const upload = await parseMultipart(req, limits);
       if (!req.headers.authorization && !csrfValid(req, { fields: upload.fields })) throw new HttpError(403, 'csrf', 'Missing or wrong CSRF token');
       const checked = upload.files.map((f) => checkFile(f, limits));
-      const note = typeof upload.fields.note === 'string' && upload.fields.note.trim() ? upload.fields.note.trim().slice(0, 1000) : null;
+      const note = typeof upload.fields.note === 'string' && upload.fields.note.trim() ? upload.fields.note.trim().slice(0, NOTE_MAX) : null;
       const stored = await addAttachments(db, params.caseNo, checked, req.auth!.personId, note);
       const rows = await db.caseAttachment.findMany({ where: { id: { in: stored.map((s) => s.id) } }, select: attachmentListSelect, orderBy: { createdAt: 'asc' } });
       res.status(201);
