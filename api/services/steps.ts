@@ -11,7 +11,7 @@ import type { Auth } from '../auth';
 import { HttpError, invalidField, notFound } from '../errors';
 import { signAs } from '../signatures';
 import type { CaseService } from './cases';
-import type { Db } from '../../prisma/client';
+import { Prisma, query, type Db } from '../../prisma/client';
 import type { ServerTiming } from '../timing';
 
 export interface StepServiceDeps {
@@ -24,7 +24,11 @@ export interface StepServiceDeps {
 export function createStepService({ db, temporal, cases, auth }: StepServiceDeps) {
   /** The case's workflow, for a change: a closed case answers 409 (its workflow has completed). */
   const handleOf = async (caseNo: string) => {
-    const c = await db.complaintCase.findUnique({ where: { caseNo }, select: { workflowId: true, status: true, resolution: true } });
+    // Straight through the driver (prisma/client.ts): every step runs it.
+    const [c] = await query<{ workflowId: string; status: string; resolution: string | null }>(
+      db,
+      Prisma.sql`SELECT workflow_id AS "workflowId", status, resolution FROM complaint_case WHERE case_no = ${caseNo}`,
+    );
     if (!c) throw notFound(`Case ${caseNo}`);
     if (c.status === 'closed') throw new HttpError(409, 'wrong_state', `${caseNo} is closed (${c.resolution ?? 'resolved'}); nothing more can be recorded`);
     return temporal.workflow.getHandle(c.workflowId);
