@@ -13,7 +13,7 @@
  */
 import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { Prisma, query, type Db } from '../../prisma/client';
+import { Prisma, execute, query, type Db } from '../../prisma/client';
 import { HttpError } from '../errors';
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords';
 import { recordSecurityEvent } from '../security-log';
@@ -66,11 +66,15 @@ export interface SignInResult {
   person: { id: string; name: string; email: string; role: string };
 }
 
-interface SessionRow {
+/** A session or an API token with its person (principalOf). */
+interface CredentialRow {
   id: string;
   person_id: string;
-  expires_at: Date;
+  /** Always set for a session; an API token may have none. */
+  expires_at: Date | null;
   revoked_at: Date | null;
+  /** API tokens only. */
+  last_used_at: Date | null;
   name: string;
   email: string;
   role: string;
@@ -147,44 +151,32 @@ export function createAuth(opts: AuthOptions) {
 
   async function principalOf(token: string): Promise<AuthPrincipal | null> {
     const t = now();
-    if (token.startsWith(SESSION_PREFIX)) {
-      // Straight through the driver (prisma/client.ts `query`): every request runs it.
-      const [s] = await query<SessionRow>(db, Prisma.sql`
-        SELECT s.id::text AS id, s.person_id, s.expires_at, s.revoked_at, p.name, p.email, p.role, p.department_id, p.active,
-               coalesce(a.must_change_password, false) AS must_change_password
-        FROM session s JOIN person p ON p.id = s.person_id LEFT JOIN account a ON a.person_id = s.person_id
-        WHERE s.token_hash = ${sha(token)}`);
-      if (!s || s.revoked_at || s.expires_at <= t || !s.active) return null;
-      return {
-        personId: s.person_id,
-        name: s.name,
-        email: s.email,
-        role: s.role,
-        departmentId: s.department_id,
-        via: 'session',
-        credentialId: s.id,
-        expiresAt: s.expires_at,
-        mustChangePassword: s.must_change_password,
-      };
+    const via = token.startsWith(SESSION_PREFIX) ? 'session' : token.startsWith(TOKEN_PREFIX) ? 'api_token' : null;
+    if (!via) return null;
+    // One statement straight through the driver (prisma/client.ts `query`): every request runs it.
+    const credential = via === 'session' ? Prisma.sql`session` : Prisma.sql`api_token`;
+    const lastUsed = via === 'session' ? Prisma.sql`NULL::timestamptz` : Prisma.sql`c.last_used_at`;
+    const [c] = await query<CredentialRow>(db, Prisma.sql`
+      SELECT c.id::text AS id, c.person_id, c.expires_at, c.revoked_at, ${lastUsed} AS last_used_at,
+             p.name, p.email, p.role, p.department_id, p.active, coalesce(a.must_change_password, false) AS must_change_password
+      FROM ${credential} c JOIN person p ON p.id = c.person_id LEFT JOIN account a ON a.person_id = c.person_id
+      WHERE c.token_hash = ${sha(token)}`);
+    if (!c || c.revoked_at || (c.expires_at && c.expires_at <= t) || !c.active) return null;
+    // An API token's lastUsedAt at most once a minute.
+    if (via === 'api_token' && (!c.last_used_at || t.getTime() - c.last_used_at.getTime() > 60_000)) {
+      await execute(db, Prisma.sql`UPDATE api_token SET last_used_at = ${t.toISOString()}::timestamptz WHERE id = ${c.id}::uuid`);
     }
-    if (token.startsWith(TOKEN_PREFIX)) {
-      const k = await db.apiToken.findUnique({ where: { tokenHash: sha(token) }, include: { person: { include: { account: true } } } });
-      if (!k || k.revokedAt || (k.expiresAt && k.expiresAt <= t) || !k.person.active) return null;
-      // lastUsedAt at most once a minute per token.
-      if (!k.lastUsedAt || t.getTime() - k.lastUsedAt.getTime() > 60_000) await db.apiToken.update({ where: { id: k.id }, data: { lastUsedAt: t } });
-      return {
-        personId: k.personId,
-        name: k.person.name,
-        email: k.person.email,
-        role: k.person.role,
-        departmentId: k.person.departmentId,
-        via: 'api_token',
-        credentialId: k.id,
-        expiresAt: k.expiresAt,
-        mustChangePassword: k.person.account?.mustChangePassword ?? false,
-      };
-    }
-    return null;
+    return {
+      personId: c.person_id,
+      name: c.name,
+      email: c.email,
+      role: c.role,
+      departmentId: c.department_id,
+      via,
+      credentialId: c.id,
+      expiresAt: c.expires_at,
+      mustChangePassword: c.must_change_password,
+    };
   }
 
   return {
