@@ -17,9 +17,17 @@ export function createPrisma(databaseUrl: string, poolSize = 10): PrismaClient {
   return client;
 }
 
-/** A statement built with Prisma.sql (its `text` has $1 … placeholders), through `sql` below. */
+/**
+ * One statement built with Prisma.sql (its `text` has $1 … placeholders), sent straight through
+ * the driver pool that Prisma's adapter uses: for the few statements that every intake, step or
+ * request runs. Even a raw query through Prisma goes through its query compiler (wasm), which
+ * cost the API and the worker more CPU than the statement itself. Any other client (an
+ * extended one, a test double): through Prisma's $queryRaw, with the same result.
+ */
 export async function query<T>(db: Db, q: Prisma.Sql): Promise<T[]> {
-  return sql<T>(db, q.text, q.values);
+  const pool = pools.get(db);
+  if (pool) return (await pool.query(q.text, q.values)).rows as T[];
+  return db.$queryRaw<T[]>(q);
 }
 
 /** As `query`, for a statement without result rows: the number of rows it changed. */
@@ -27,17 +35,4 @@ export async function execute(db: Db, q: Prisma.Sql): Promise<number> {
   const pool = pools.get(db);
   if (pool) return (await pool.query(q.text, q.values)).rowCount ?? 0;
   return db.$executeRaw(q);
-}
-
-/**
- * One SQL statement with positional parameters ($1, $2 …), sent straight through the driver
- * pool that Prisma's adapter uses: for the few statements that every intake or step runs.
- * Even a raw query through Prisma goes through its query compiler (wasm), which cost the
- * API and the worker more CPU than the statement itself. Any other client (a transaction,
- * a test double): through Prisma's $queryRawUnsafe, with the same result.
- */
-export async function sql<T>(db: Db, text: string, values: unknown[] = []): Promise<T[]> {
-  const pool = pools.get(db);
-  if (pool) return (await pool.query(text, values)).rows as T[];
-  return db.$queryRawUnsafe<T[]>(text, ...values);
 }
