@@ -58,7 +58,13 @@ import {
   type StepData,
   type StepRequest,
 } from './steps';
-import type { Actor, CaseInput, CaseState, CaseStep, ClockName, CountermeasureItem, Resolution, Satisfaction, Signature } from './types';
+import type { Actor, CaseInput, CaseState, CaseStep, ClockName, ClockPlan, CountermeasureItem, Resolution, Satisfaction, Signature } from './types';
+
+/**
+ * §5.1 The first clock of every case: sales contacts the customer (12 h). The API plans it with
+ * the case and writes its row (CaseInput.recordedAtIntake); the workflow plans it only without that.
+ */
+export const FIRST_CONTACT_CLOCK = { id: 'first_contact', clock: 'first_contact', round: 1, owner: { role: 'sales' } } as const satisfies Pick<ClockPlan, 'id' | 'clock' | 'round' | 'owner'>;
 
 /** Thrown inside the procedure when the QA manager dismisses the case; caught at the top. */
 class Dismissed extends Error {}
@@ -497,7 +503,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
 
   async function procedure(): Promise<void> {
     // §5.1 First contact with the customer within 12 hours: confirm the defect and the next steps.
-    await clocks.start({ clock: 'first_contact', stopsAt: 'first_contact', owner: { role: 'sales' }, startedAt: input.receivedAt, plan: input.recordedAtIntake?.firstContactClock });
+    await clocks.start({ clock: FIRST_CONTACT_CLOCK.clock, stopsAt: 'first_contact', owner: FIRST_CONTACT_CLOCK.owner, startedAt: input.receivedAt, plan: input.recordedAtIntake?.firstContactClock });
     // The complaint is recorded (by the API, before this workflow starts): file the master form.
     await reissue('intake');
     await humanStep('first_contact');

@@ -14,7 +14,7 @@ import { recordEventRow } from '../../activities/store';
 import { firstChainRecord } from '../../activities/audit-chain';
 import type { ServerTiming } from '../timing';
 import { Prisma, execute, query, type Db, type Person } from '../../prisma/client';
-import { complaintCase } from '../../workflows/complaint-case';
+import { FIRST_CONTACT_CLOCK, complaintCase } from '../../workflows/complaint-case';
 import { CaseNoAttr, CaseStepAttr, CustomerAttr, OverdueAttr, SeverityAttr } from '../../workflows/search-attributes';
 import type { CaseInput, Category, Origin, Severity } from '../../workflows/types';
 import { HttpError, invalidField, notFound } from '../errors';
@@ -225,7 +225,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       if (receivedAt.getTime() > Date.now() + 5 * 60_000) throw invalidField('receivedAt', 'must not be in the future');
       const year = DateTime.fromJSDate(receivedAt, { zone: deps.timeZone }).year;
       // The plan the workflow would make for its first clock (Clocks.start): given to it in the input.
-      const plan = computeClockPlan(policy, 'first_contact', body as CaseAttributes, receivedAt, { id: 'first_contact', round: 1, owner: { role: 'sales' } });
+      const plan = computeClockPlan(policy, FIRST_CONTACT_CLOCK.clock, body as CaseAttributes, receivedAt, FIRST_CONTACT_CLOCK);
 
       const caseId = randomUUID();
       const clockId = randomUUID();
@@ -255,7 +255,7 @@ export function createCaseService(deps: CaseServiceDeps) {
             RETURNING case_no, seq, created_at
           ), clk AS (
             INSERT INTO case_clock (id, case_id, clock_id, clock, owner_role, started_at, due_at, original_due, updated_at)
-            SELECT ${clockId}::uuid, ${caseId}::uuid, 'first_contact', 'first_contact', 'sales', ${receivedAt.toISOString()}::timestamptz,
+            SELECT ${clockId}::uuid, ${caseId}::uuid, ${plan.id}, ${plan.clock}, ${plan.owner.role}, ${receivedAt.toISOString()}::timestamptz,
               ${plan.dueAt}::timestamptz, ${plan.originalDueAt}::timestamptz, ${now.toISOString()}::timestamptz
             FROM c
           ), ev AS (
@@ -322,10 +322,10 @@ export function createCaseService(deps: CaseServiceDeps) {
           {
             id: clockId,
             caseId,
-            clockId: 'first_contact',
-            clock: 'first_contact',
-            round: 1,
-            ownerRole: 'sales',
+            clockId: plan.id,
+            clock: plan.clock,
+            round: plan.round,
+            ownerRole: plan.owner.role,
             ownerDeptId: null,
             extensions: [],
             startedAt: receivedAt,
