@@ -10,7 +10,7 @@
  * case + seq, retried on the new head). The event key keeps retries idempotent.
  */
 import { randomUUID } from 'node:crypto';
-import { Prisma, execute, query, type Db } from '../prisma/client';
+import { Prisma, execute, isUniqueViolation, query, type Db } from '../prisma/client';
 import { canonicalJson, sha256 } from './hash';
 
 type Tx = Prisma.TransactionClient;
@@ -145,6 +145,72 @@ export async function appendEvent(db: Db | Tx, e: AuditEventInput): Promise<Appe
   }
   throw new Error(`Could not append ${e.kind} to the audit trail of case ${e.caseId}: the chain kept moving`);
 }
+
+/** One idempotent statement of a case's writes, and the row it changes (`target`). */
+export interface CaseStatement {
+  target: string;
+  sql: Prisma.Sql;
+}
+
+/** Row changes and audit records of one case, written together by `writeCase`. */
+export interface CaseWrites {
+  caseId: string;
+  statements: CaseStatement[];
+  events: AuditEventInput[];
+}
+
+/**
+ * Write a case's statements and audit records in two round trips: read the chain's head, then
+ * one statement that runs the row changes (as data-modifying WITH queries) and inserts every
+ * record. That statement is atomic: when a record's key or position is already taken (a retried
+ * write, another writer on the same case) none of it is applied, and the changes and records go
+ * one at a time through the idempotent path (`appendEvent`). Two changes of the same row never
+ * share a statement (PostgreSQL would apply only one of them): they run in order, one after the other.
+ */
+export async function writeCase(db: Db, w: CaseWrites): Promise<void> {
+  const groups: CaseStatement[][] = [[]];
+  for (const st of w.statements) {
+    if (groups[groups.length - 1].some((g) => g.target === st.target)) groups.push([]);
+    groups[groups.length - 1].push(st);
+  }
+  const last = groups.pop()!;
+  for (const g of groups) await execute(db, withStatements(g, Prisma.sql`SELECT 1`));
+  if (!w.events.length) {
+    if (last.length) await execute(db, withStatements(last, Prisma.sql`SELECT 1`));
+    return;
+  }
+  const [head] = await query<{ seq: number; hash: string | null }>(db, Prisma.sql`
+    SELECT seq, hash FROM case_event WHERE case_id = ${w.caseId}::uuid ORDER BY seq DESC LIMIT 1`);
+  if (!head || head.hash) {
+    let seq = head?.seq ?? 0;
+    let prevHash = head?.hash ?? null;
+    const rows = w.events.map((e) => {
+      const data = (asJson(e.data) ?? {}) as Record<string, unknown>;
+      const before = asJson(e.before) ?? null;
+      const after = asJson(e.after) ?? null;
+      const at = e.at ?? new Date();
+      seq++;
+      const hash = eventHash({ caseId: e.caseId, seq, kind: e.kind, actor: e.actorId, at, data, before, after, prevHash });
+      const row = Prisma.sql`(${randomUUID()}::uuid, ${e.caseId}::uuid, ${e.key}, ${e.kind}, ${e.actorId}, ${JSON.stringify(data)}::jsonb, ${at.toISOString()}::timestamptz,
+        ${seq}, ${prevHash}, ${hash}, ${before === null ? null : JSON.stringify(before)}::jsonb, ${after === null ? null : JSON.stringify(after)}::jsonb)`;
+      prevHash = hash;
+      return row;
+    });
+    const insert = Prisma.sql`INSERT INTO case_event (id, case_id, event_key, kind, actor, data, at, seq, prev_hash, hash, before, after) VALUES ${Prisma.join(rows)}`;
+    try {
+      await execute(db, last.length ? withStatements(last, insert) : insert);
+      return;
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      // Taken: a retry of records already written, or another writer moved the head.
+    }
+  }
+  for (const st of last) await execute(db, st.sql);
+  for (const e of w.events) await appendEvent(db, e);
+}
+
+const withStatements = (statements: CaseStatement[], main: Prisma.Sql): Prisma.Sql =>
+  statements.length ? Prisma.sql`WITH ${Prisma.join(statements.map((st, i) => Prisma.sql`${Prisma.raw(`w${i}`)} AS (${st.sql})`))} ${main}` : main;
 
 /**
  * Seal rows written before the chain existed (hash NULL; the migration numbered them):

@@ -17,6 +17,7 @@ import { createQuarterlySurveyActivities, type CsiSettings } from './quarterly-s
 import { createReportActivities } from './reports';
 import { createStoreActivities } from './store';
 import { createSurveyActivities } from './surveys';
+import { createWriteBatch } from './write-batch';
 
 export interface ActivityDeps {
   db: Db;
@@ -38,9 +39,13 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  return {
+  const writers = {
     ...createStoreActivities({ db: deps.db }),
     ...createSurveyActivities({ db: deps.db, publicUrl: deps.publicUrl, linkSecret: deps.linkSecret }),
+  };
+  return {
+    ...writers,
+    ...createWriteBatch(writers, deps.db),
     ...createMailActivities(deps),
     ...createDigestActivities(deps),
     ...createCustomerMailActivities(deps),

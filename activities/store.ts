@@ -4,8 +4,8 @@
  * so a retried activity or a replayed workflow never records anything twice.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { Prisma, execute, type Db } from '../prisma/client';
-import { appendEvent } from './audit-chain';
+import { Prisma, type Db } from '../prisma/client';
+import { appendEvent, writeCase, type CaseWrites } from './audit-chain';
 import type {
   CaseState,
   CaseStatus,
@@ -130,59 +130,105 @@ export function createStoreActivities({ db }: StoreDeps) {
 
     /** Mirror what the workflow recorded (steps' data, countermeasures, compensation …) for lists and reports. */
     async mirrorCase(input: { caseId: string; snapshot: CaseSnapshot }): Promise<void> {
-      const { snapshot } = input;
-      await execute(db, Prisma.sql`
-        UPDATE complaint_case SET data = ${JSON.stringify(snapshot)}::jsonb, resolution = ${snapshot.resolution}, duplicate_of = ${snapshot.duplicateOf},
-          updated_at = now()
-        WHERE id = ${input.caseId}::uuid`);
+      await writeCase(db, caseWrites.mirrorCase(input));
     },
 
     /** Freeze a clock's outcome. Only the first write counts: an outcome is never recomputed. */
     async recordClockOutcome(input: { caseId: string; state: ClockState }): Promise<void> {
-      const s = input.state;
-      // One statement (Prisma's updateMany would wrap it in BEGIN … COMMIT round trips).
-      await execute(db, Prisma.sql`
-        UPDATE case_clock SET outcome = ${s.outcome}, stopped_at = ${s.stoppedAt ?? null}::timestamptz, late_reason = ${s.lateReason ?? null},
-          escalation = ${s.escalationLevel}, updated_at = now()
-        WHERE case_id = ${input.caseId}::uuid AND clock_id = ${s.id} AND outcome IS NULL`);
-      await recordEventRow(db, {
-        caseId: input.caseId,
-        key: `${input.caseId}:clock:${s.id}:outcome`,
-        kind: 'clock_stopped',
-        actorId: 'system',
-        data: { clockId: s.id, clock: s.clock, outcome: s.outcome, dueAt: s.dueAt, stoppedAt: s.stoppedAt, lateReason: s.lateReason },
-      });
+      await writeCase(db, caseWrites.recordClockOutcome(input));
     },
 
     /** Mirror the current step / status (and the recorded data); `seq` numbers the steps entered. */
     async recordStep(input: { caseId: string; step: CaseStep; status: CaseStatus; seq: number; snapshot: CaseSnapshot }): Promise<void> {
-      // Short statements rather than one interactive transaction (which would hold the
-      // embedded database across round trips). Each is idempotent, and the activity is retried
-      // until all are done: the mirror and its audit record never stay apart. Straight through
-      // the driver: a step waits for this write (prisma/client.ts). The first close time is
-      // kept when a retried activity runs again.
-      const closing = input.status === 'closed';
-      const { snapshot } = input;
-      await execute(db, Prisma.sql`
-        UPDATE complaint_case SET step = ${input.step}, status = ${input.status}, data = ${JSON.stringify(snapshot)}::jsonb,
-          resolution = ${snapshot.resolution}, duplicate_of = ${snapshot.duplicateOf}, updated_at = now(),
-          closed_at = CASE WHEN ${closing} AND closed_at IS NULL THEN now() ELSE closed_at END
-        WHERE id = ${input.caseId}::uuid`);
-      await recordEventRow(db, {
-        caseId: input.caseId,
-        key: `${input.caseId}:step:${input.seq}:${input.step}`,
-        kind: closing ? 'case_closed' : 'step_entered',
-        actorId: 'system',
-        data: { step: input.step, status: input.status, resolution: input.snapshot.resolution },
-      });
+      await writeCase(db, caseWrites.recordStep(input));
     },
 
     /** Record one event of the case; the key makes a retry a no-op. */
     async recordEvent(input: EventInput): Promise<void> {
-      await recordEventRow(db, input);
+      await writeCase(db, caseWrites.recordEvent(input));
     },
   };
 }
+
+/**
+ * The row changes and audit records of the store's plain writes, written by `writeCase`
+ * (activities/audit-chain.ts) — alone, or several of one case together (activities/write-batch.ts).
+ * Each is idempotent: the updates are guarded or overwrite with the same values, the records are
+ * keyed. Straight through the driver (prisma/client.ts): a step waits for these statements.
+ */
+export const caseWrites = {
+  mirrorCase({ caseId, snapshot }: { caseId: string; snapshot: CaseSnapshot }): CaseWrites {
+    return {
+      caseId,
+      statements: [
+        {
+          target: `case:${caseId}`,
+          sql: Prisma.sql`
+            UPDATE complaint_case SET data = ${JSON.stringify(snapshot)}::jsonb, resolution = ${snapshot.resolution}, duplicate_of = ${snapshot.duplicateOf},
+              updated_at = now()
+            WHERE id = ${caseId}::uuid`,
+        },
+      ],
+      events: [],
+    };
+  },
+
+  recordClockOutcome({ caseId, state: s }: { caseId: string; state: ClockState }): CaseWrites {
+    return {
+      caseId,
+      statements: [
+        {
+          target: `clock:${caseId}:${s.id}`,
+          sql: Prisma.sql`
+            UPDATE case_clock SET outcome = ${s.outcome}, stopped_at = ${s.stoppedAt ?? null}::timestamptz, late_reason = ${s.lateReason ?? null},
+              escalation = ${s.escalationLevel}, updated_at = now()
+            WHERE case_id = ${caseId}::uuid AND clock_id = ${s.id} AND outcome IS NULL`,
+        },
+      ],
+      events: [
+        {
+          caseId,
+          key: `${caseId}:clock:${s.id}:outcome`,
+          kind: 'clock_stopped',
+          actorId: 'system',
+          data: { clockId: s.id, clock: s.clock, outcome: s.outcome, dueAt: s.dueAt, stoppedAt: s.stoppedAt, lateReason: s.lateReason },
+        },
+      ],
+    };
+  },
+
+  /** The first close time is kept when a retried write runs again. */
+  recordStep(input: { caseId: string; step: CaseStep; status: CaseStatus; seq: number; snapshot: CaseSnapshot }): CaseWrites {
+    const closing = input.status === 'closed';
+    const { caseId, snapshot } = input;
+    return {
+      caseId,
+      statements: [
+        {
+          target: `case:${caseId}`,
+          sql: Prisma.sql`
+            UPDATE complaint_case SET step = ${input.step}, status = ${input.status}, data = ${JSON.stringify(snapshot)}::jsonb,
+              resolution = ${snapshot.resolution}, duplicate_of = ${snapshot.duplicateOf}, updated_at = now(),
+              closed_at = CASE WHEN ${closing} AND closed_at IS NULL THEN now() ELSE closed_at END
+            WHERE id = ${caseId}::uuid`,
+        },
+      ],
+      events: [
+        {
+          caseId,
+          key: `${caseId}:step:${input.seq}:${input.step}`,
+          kind: closing ? 'case_closed' : 'step_entered',
+          actorId: 'system',
+          data: { step: input.step, status: input.status, resolution: snapshot.resolution },
+        },
+      ],
+    };
+  },
+
+  recordEvent(input: EventInput): CaseWrites {
+    return { caseId: input.caseId, statements: [], events: [input] };
+  },
+};
 
 export interface EventInput {
   caseId: string;

@@ -30,6 +30,14 @@ export async function query<T>(db: Db, q: Prisma.Sql): Promise<T[]> {
   return db.$queryRaw<T[]>(q);
 }
 
+/** A unique-constraint violation, from a Prisma query, a raw statement or the driver (SQLSTATE 23505). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; meta?: { code?: string; driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } }; message?: string };
+  if (e?.code === 'P2002' || e?.code === '23505') return true;
+  if (e?.meta?.code === '23505' || e?.meta?.driverAdapterError?.cause?.originalCode === '23505') return true;
+  return /23505|unique constraint/i.test(e?.message ?? '');
+}
+
 /** As `query`, for a statement without result rows: the number of rows it changed. */
 export async function execute(db: Db, q: Prisma.Sql): Promise<number> {
   const pool = pools.get(db);

@@ -4,6 +4,7 @@
  * the ones it drives or inspects; the rest record their calls and answer inertly.
  */
 import type { Activities } from '../activities';
+import { createWriteBatch } from '../activities/write-batch';
 
 export type MockedActivities = { [K in keyof Activities]: jest.Mock<ReturnType<Activities[K]>, Parameters<Activities[K]>> };
 
@@ -14,7 +15,7 @@ const notUsed = (name: string) => async (): Promise<never> => {
 };
 
 export function mockActivities(own: Partial<MockedActivities>): MockedActivities {
-  return {
+  const acts: Omit<MockedActivities, 'writeBatch'> & Partial<Pick<MockedActivities, 'writeBatch'>> = {
     planClock: mock<'planClock'>(notUsed('planClock')),
     extendClock: mock<'extendClock'>(notUsed('extendClock')),
     recordClockOutcome: mock<'recordClockOutcome'>(async () => undefined),
@@ -41,4 +42,6 @@ export function mockActivities(own: Partial<MockedActivities>): MockedActivities
     sendCsiReport: mock<'sendCsiReport'>(async () => ({ sent: 0 })),
     ...own,
   };
+  // A case's batched writes (activities/write-batch.ts) go to the mocks above, so a test sees each write.
+  return { ...acts, writeBatch: own.writeBatch ?? mock<'writeBatch'>((i) => createWriteBatch(acts as MockedActivities).writeBatch(i)) };
 }

@@ -214,6 +214,41 @@ test('concurrent writers keep one valid chain', async () => {
   expect(await verifyCaseChain(db, c.id)).toMatchObject({ ok: true, count: 25 });
 });
 
+test('a batch of writes: records, step, clock outcome and mirror together; a retried batch writes nothing twice; batches beside other writers keep one chain', async () => {
+  const c = await makeCase();
+  await db.caseClock.create({ data: { caseId: c.id, clockId: 'first_contact', clock: 'first_contact', round: 1, ownerRole: 'sales', startedAt: new Date(), dueAt: new Date(Date.now() + 3_600_000), originalDue: new Date(Date.now() + 3_600_000) } });
+  const acts = createActivities({ db, transport: createMailTransport({ outboxDir: os.tmpdir(), from: 'QMS <qms@example.test>' }), publicUrl: 'http://qms.example.test', timeZone: 'Asia/Shanghai', mailDomain: 'example.test', fromAddress: 'qms@example.test', company: { name: 'XX公司', nameEn: 'XX Company' } });
+  const snapshot = { data: { first_contact: { method: 'phone' } }, countermeasures: [], compensation: null, rpr: null, resolution: null, duplicateOf: null, capaRound: 0 };
+  const stopped = { id: 'first_contact', clock: 'first_contact', round: 1, owner: { role: 'sales' }, startedAt: new Date().toISOString(), dueAt: new Date().toISOString(), originalDueAt: new Date().toISOString(), remindersSent: 0, escalationLevel: 0, stoppedAt: new Date().toISOString(), outcome: 'met', lateReason: null, extensions: [] } as const;
+  const ops = [
+    { name: 'recordEvent', input: { caseId: c.id, key: `${c.id}:step:1:first_contact:completed`, kind: 'step_completed', actorId: 'p-sales-wang', data: { step: 'first_contact' } } },
+    { name: 'recordStep', input: { caseId: c.id, step: 'sample_pending', status: 'open', seq: 2, snapshot } },
+    { name: 'recordClockOutcome', input: { caseId: c.id, state: stopped } },
+    { name: 'mirrorCase', input: { caseId: c.id, snapshot: { ...snapshot, capaRound: 1 } } },
+  ] as Parameters<typeof acts.writeBatch>[0]['ops'];
+  expect(await acts.writeBatch({ ops })).toEqual({ writes: ['recordEvent', 'recordStep', 'recordClockOutcome', 'mirrorCase'], results: [undefined, undefined, undefined, undefined] });
+  const kinds = async () => (await db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { seq: 'asc' } })).map((r) => r.kind);
+  expect(await kinds()).toEqual(['step_completed', 'step_entered', 'clock_stopped']);
+  const row = await db.complaintCase.findUniqueOrThrow({ where: { id: c.id } });
+  // The step and the mirror change the same row: both applied, in order.
+  expect(row).toMatchObject({ step: 'sample_pending', status: 'open' });
+  expect((row.data as { capaRound: number }).capaRound).toBe(1);
+  expect(await db.caseClock.findFirstOrThrow({ where: { caseId: c.id } })).toMatchObject({ outcome: 'met' });
+  // A retried batch (the activity ran again after a lost answer): nothing twice.
+  await acts.writeBatch({ ops });
+  expect(await kinds()).toEqual(['step_completed', 'step_entered', 'clock_stopped']);
+  // Another writer moved the head between the read and the insert: the batch goes record by record.
+  const more = (i: number) => [{ name: 'recordEvent', input: { caseId: c.id, key: `${c.id}:b${i}`, kind: 'note', actorId: 'a', data: { i } } }] as typeof ops;
+  await Promise.all([
+    ...Array.from({ length: 10 }, (_, i) => acts.writeBatch({ ops: [...more(i), ...more(i + 100)] })),
+    ...Array.from({ length: 10 }, (_, i) => appendEvent(db2, { caseId: c.id, key: `${c.id}:o${i}`, kind: 'note', actorId: 'b', data: { i } })),
+  ]);
+  expect(await verifyCaseChain(db, c.id)).toMatchObject({ ok: true, count: 33 });
+  // A write refused for good ends the batch there: what came before is written, the rest is handed back.
+  const refused = await acts.writeBatch({ ops: [more(7)[0], { name: 'compensationApprover', input: { caseId: c.id, amount: 5, currency: 'XXX' } }, more(8)[0]] as typeof ops });
+  expect(refused).toMatchObject({ writes: ['recordEvent'], results: [undefined], failure: { index: 1, type: 'CurrencyMismatch' } });
+});
+
 test('history archive: timeline, history.json replays, archive used when Temporal has no history', async () => {
   const created = await request(app)
     .post('/api/complaints')
@@ -250,8 +285,12 @@ test('history archive: timeline, history.json replays, archive used when Tempora
   const kinds = timeline.body.entries.map((e: { kind: string }) => e.kind);
   expect(kinds).toEqual(expect.arrayContaining(['workflow_execution_started', 'patch_recorded', 'local_activity_completed', 'activity_task_scheduled', 'timer_started', 'case_received']));
   expect(timeline.body.entries.find((e: { kind: string }) => e.kind === 'activity_task_scheduled')).toMatchObject({ source: 'temporal', activityType: 'issueDocument' });
-  // The case's database writes run as local activities: shown with their type and result.
-  expect(timeline.body.entries.find((e: { kind: string }) => e.kind === 'local_activity_completed')).toMatchObject({ source: 'temporal', activityType: 'recordEvent' });
+  // The case's database writes of a workflow task run as one local activity: shown with the writes it made and their results.
+  expect(timeline.body.entries.find((e: { kind: string }) => e.kind === 'local_activity_completed')).toMatchObject({
+    source: 'temporal',
+    activityType: 'writeBatch',
+    writes: ['recordEvent', 'recordStep', 'recordClockOutcome'],
+  });
   expect(timeline.body.entries.find((e: { kind: string }) => e.kind === 'workflow_execution_started')).toMatchObject({
     args: [expect.objectContaining({ caseNo, recordedAtIntake: { firstContactClock: expect.objectContaining({ id: 'first_contact', dueAt: expect.any(String) }) } })],
   });

@@ -188,6 +188,22 @@ test('first contact in time: outcome met, no reminder, no escalation; the report
   await h.terminate('test done');
 });
 
+test('a step is written as one local activity: its record, the clocks it starts, the next step and the stopped clock\'s outcome', async () => {
+  const h = await start('CC-2026-9021');
+  await step(h, 'first_contact', people.sales, contact);
+  const batches = () => acts.writeBatch.mock.calls.map(([b]) => b.ops.map((o) => (o.name === 'planClock' ? `planClock:${o.input.clock}` : o.name)));
+  expect(batches()).toEqual([['recordEvent', 'recordStep', 'recordClockOutcome']]);
+  const state = await step(h, 'sample_pending', people.sales, { sample: 'received' });
+  // The update answers once the batch is written: the clocks it planned are running.
+  expect(state.step).toBe('preliminary_analysis');
+  expect(state.clocks.map((c) => c.id)).toEqual(['first_contact', 'reply', 'preliminary_analysis']);
+  expect(batches()[1]).toEqual(['recordEvent', 'planClock:reply', 'planClock:preliminary_analysis', 'recordStep']);
+  // The same writes, each as the store saw it (the batch hands them to the store activities in order).
+  expect(acts.recordStep.mock.calls.map(([a]) => a.step)).toEqual(['sample_pending', 'preliminary_analysis']);
+  expect(acts.recordEvent.mock.calls.map(([a]) => a.key.split(':').slice(-3).join(':'))).toEqual(['0:first_contact:completed', '1:sample_pending:completed']);
+  await h.terminate('test done');
+});
+
 test('a case started by the recovery sweep (nothing planned at intake) plans its first clock itself', async () => {
   const h = await start('CC-2026-9020', { recordedAtIntake: undefined });
   await eventually(async () => acts.planClock.mock.calls.some(([a]) => a.clock === 'first_contact'), 10_000, 'first clock planned');

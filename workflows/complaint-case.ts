@@ -33,7 +33,24 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { countermeasure } from './countermeasure';
-import { Clocks, LOCAL_WRITES_PATCH, checkRole, documentActivities, forbidden, invalid, localStore, mail, oneAtATime, parseOr422, requireActor, store as remoteStore, wrongState, type Store } from './kit';
+import {
+  BATCHED_WRITES_PATCH,
+  Clocks,
+  LOCAL_WRITES_PATCH,
+  WriteQueue,
+  checkRole,
+  documentActivities,
+  forbidden,
+  invalid,
+  localStore,
+  mail,
+  oneAtATime,
+  parseOr422,
+  requireActor,
+  store as remoteStore,
+  wrongState,
+  type Store,
+} from './kit';
 import {
   answerSurveyUpdate,
   cancelSignal,
@@ -77,7 +94,11 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
   // (one workflow task) instead of after a PDF and several server round trips. Cases started
   // before it replay exactly as they ran (test/histories/before-local-writes).
   const fast = patched(LOCAL_WRITES_PATCH);
-  const store: Store = fast ? oneAtATime(localStore) : remoteStore;
+  // Cases started since this patch queue their writes and write each activation's as one local
+  // activity (WriteQueue): a step's record, the next step and the clocks' plans and outcomes
+  // together. Cases started before it replay as they ran (test/histories/before-batched-writes).
+  const writes = fast && patched(BATCHED_WRITES_PATCH) ? new WriteQueue() : undefined;
+  const store: Store = writes ? writes.asStore() : fast ? oneAtATime(localStore) : remoteStore;
   const documents = documentActivities(input.documentsTaskQueue);
   const now = () => new Date(Date.now()).toISOString();
   const state: CaseState = {
@@ -96,7 +117,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     satisfaction: null,
   };
   setHandler(caseStateQuery, () => state);
-  const clocks = new Clocks(caseId, state.clocks, (overdue) => upsertSearchAttributes([{ key: OverdueAttr, value: overdue }]), store);
+  const clocks = new Clocks(caseId, state.clocks, (overdue) => upsertSearchAttributes([{ key: OverdueAttr, value: overdue }]), store, writes);
 
   // ── The step engine: one pending submission at a time, consumed by the procedure below.
   let pending: { req: StepRequest; data: unknown; at: string } | null = null;
@@ -143,13 +164,16 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     state.data[step] = data as Record<string, unknown>;
     const signature = sub.req.signature ?? null;
     state.decisions.push({ at: sub.at, step, kind: 'step_completed', actorId: sub.req.actor.id, data: { ...data }, ...(signature ? { signature } : {}) });
-    await store.recordEvent({
+    const record = {
       caseId,
       key: `${wfId}:step:${stepSeq}:${step}:completed`,
       kind: 'step_completed',
       actorId: sub.req.actor.id,
       data: { step, data, lateReason: sub.req.lateReason ?? null, actorRole: sub.req.actor.role, signature },
-    });
+    };
+    // Batched: written with the next step the procedure enters (the update answers after both).
+    if (writes) writes.later('recordEvent', record);
+    else await store.recordEvent(record);
     return { data, actor: sub.req.actor, at: sub.at };
   }
 
@@ -591,6 +615,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
   // ── Second satisfaction (二度满意): ask the customer whether the outcome met their
   // expectation; a dissatisfied answer opens a follow-up for the QA manager with its own clock.
   if (state.resolution === 'resolved' || state.resolution === 'answered_on_site') await secondSatisfaction();
+  await writes?.drain();
   return state;
 
   async function secondSatisfaction(): Promise<void> {

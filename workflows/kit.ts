@@ -6,6 +6,7 @@
 import { ApplicationFailure, condition, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { Activities } from '../activities';
+import type { WriteBatchResult, WriteName, WriteOp, Writers } from '../activities/write-batch';
 import { DeadlineClock, type ClockHandlers } from './clock';
 import { firstIssue } from './steps';
 import type { Actor, ClockName, ClockOwner, ClockPlan, ClockState, Extension, PersonRole } from './types';
@@ -44,6 +45,92 @@ export function oneAtATime(acts: Store): Store {
     },
   });
 }
+/**
+ * A case's database writes, queued and written as ONE local activity per workflow activation
+ * (activities/write-batch.ts): a human step's record, the plans of the clocks it starts, the
+ * step it leads to and the stopped clock's outcome go to the database together, so the step is
+ * answered after one write round trip (one more workflow activation) instead of one per write.
+ * Chosen per case with `patched(BATCHED_WRITES_PATCH)` (workflows/complaint-case.ts).
+ *
+ * `call` queues a write whose caller waits for it (its result, or that it is done); `later`
+ * queues one nobody waits for — it still goes out in order with the next batch, and if it is
+ * refused for good the next `call` and `drain` fail with that error, so nothing is dropped
+ * silently. The batch leaves once every coroutine of the activation has had its turn: the
+ * flusher waits, one pass of the condition loop at a time, until the queue stops growing.
+ * Deterministic: the queue is plain workflow state, the order is the workflow code's order.
+ */
+export class WriteQueue {
+  private readonly queue: { op: WriteOp; resolve(value: unknown): void; reject(err: unknown): void }[] = [];
+  private busy = false;
+  private failure: unknown = null;
+
+  constructor(private readonly apply: (ops: WriteOp[]) => Promise<WriteBatchResult> = (ops) => localStore.writeBatch({ ops })) {
+    void this.flushLoop();
+  }
+
+  call<K extends WriteName>(name: K, input: Parameters<Writers[K]>[0]): Promise<Awaited<ReturnType<Writers[K]>>> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ op: { name, input } as WriteOp, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  later<K extends WriteName>(name: K, input: Parameters<Writers[K]>[0], then?: (result: Awaited<ReturnType<Writers[K]>>) => void): void {
+    this.call(name, input).then(then, (err) => {
+      this.failure ??= err;
+    });
+  }
+
+  /** Wait until everything queued is written; fails with a refused `later` write. */
+  async drain(): Promise<void> {
+    await condition(() => this.queue.length === 0 && !this.busy);
+    if (this.failure) throw this.failure;
+  }
+
+  /** The queue in the shape of the store activities: each call is queued and awaited by its caller. */
+  asStore(): Store {
+    return new Proxy({} as Store, {
+      get: (_target, name) => (input: never) => this.call(name as WriteName, input),
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    for (;;) {
+      await condition(() => this.queue.length > 0);
+      for (let seen = -1; seen !== this.queue.length; ) {
+        seen = this.queue.length;
+        await nextConditionPass();
+      }
+      const batch = this.queue.splice(0);
+      this.busy = true;
+      try {
+        const { results, failure } = await this.apply(batch.map((q) => q.op));
+        results.forEach((value, i) => batch[i].resolve(value));
+        if (failure) {
+          batch[failure.index].reject(ApplicationFailure.create({ message: failure.message, type: failure.type ?? undefined, details: failure.details, nonRetryable: true }));
+          this.queue.unshift(...batch.slice(failure.index + 1));
+        }
+      } catch (err) {
+        for (const q of batch) q.reject(err);
+      } finally {
+        this.busy = false;
+      }
+    }
+  }
+}
+
+/** Resolves on the next pass of the workflow's condition loop (after every ready coroutine has run). */
+function nextConditionPass(): Promise<void> {
+  let asked = false;
+  return condition(() => {
+    const again = asked;
+    asked = true;
+    return again;
+  });
+}
+
+/** Patch id: a case's writes of one activation go out as one local activity (WriteQueue). */
+export const BATCHED_WRITES_PATCH = 'batched-store-writes';
 /** Patch id: a clock whose stopping step completed while it was being planned stops at once. */
 export const EARLY_STOP_PATCH = 'clock-early-stop';
 /** Patch id: store writes as local activities and the master form re-issued in the background. */
@@ -125,8 +212,13 @@ export class Clocks {
     readonly states: ClockState[],
     /** Told when "some running clock is past due" changes (the Overdue search attribute). */
     private readonly onOverdueChange?: (overdue: boolean) => void,
-    /** Where plans and extensions are written (ordinary or local activities); outcomes always go through `store`. */
+    /** Where plans and extensions are written (ordinary or local activities); outcomes go through `store`, or `writes`. */
     private readonly st: Store = store,
+    /**
+     * A case's write queue (BATCHED_WRITES_PATCH): plans and outcomes join the activation's one
+     * batch, and the procedure does not wait for a plan — the clock starts when its plan is back.
+     */
+    private readonly writes?: WriteQueue,
   ) {
     this.handlers = {
       onReminder: async (plan, event) => {
@@ -151,31 +243,31 @@ export class Clocks {
     dueAt?: string;
     /** Already planned and written (by the API at intake, CaseInput.recordedAtIntake): no activity. */
     plan?: ClockPlan;
-  }): Promise<ClockState> {
+  }): Promise<void> {
     const round = opts.round ?? 1;
     const id = `${opts.clock}${round > 1 ? `#${round}` : ''}${opts.ref ? `:${opts.ref}` : ''}`;
-    const existing = this.running.get(id);
-    if (existing) return existing.clock.state;
-    let plan = opts.plan;
-    if (!plan) {
-      this.planning.add(opts.stopsAt);
-      plan = await this.st.planClock({
-        caseId: this.caseId,
-        clockId: id,
-        clock: opts.clock,
-        round,
-        owner: opts.owner,
-        startedAt: opts.startedAt,
-        dueAt: opts.dueAt,
-      });
+    if (this.running.has(id) || this.beingPlanned.has(id)) return;
+    if (opts.plan) return this.run(id, opts.stopsAt, opts.plan);
+    const request = { caseId: this.caseId, clockId: id, clock: opts.clock, round, owner: opts.owner, startedAt: opts.startedAt, dueAt: opts.dueAt };
+    this.planning.add(opts.stopsAt);
+    const planned = (plan: ClockPlan) => {
       this.planning.delete(opts.stopsAt);
-    }
-    const entry = { stopsAt: opts.stopsAt, stopped: false } as RunningClock;
+      this.beingPlanned.delete(id);
+      this.run(id, opts.stopsAt, plan);
+    };
+    if (this.writes) {
+      this.beingPlanned.add(id);
+      this.writes.later('planClock', request, planned);
+    } else planned(await this.st.planClock(request));
+  }
+
+  private run(id: string, stopsAt: string, plan: ClockPlan): void {
+    const entry = { stopsAt, stopped: false } as RunningClock;
     entry.clock = new DeadlineClock(plan, () => entry.stopped, this.handlers);
     // What stops it may already have happened while the clock was being planned (a
     // countermeasure implemented at once): the clock stops at that moment, it does not run on.
-    const early = this.earlyStops.get(opts.stopsAt);
-    this.earlyStops.delete(opts.stopsAt);
+    const early = this.earlyStops.get(stopsAt);
+    this.earlyStops.delete(stopsAt);
     if (early && patched(EARLY_STOP_PATCH)) {
       entry.clock.stoppedEarlyAt = early.at;
       if (Date.parse(early.at) > entry.clock.dueAt.getTime()) entry.clock.state.lateReason = early.lateReason?.trim() || null;
@@ -184,13 +276,13 @@ export class Clocks {
     this.states.push(entry.clock.state);
     this.running.set(id, entry);
     entry.settled = entry.clock.run().then(async (state) => {
-      // Always an ordinary activity: it runs beside the procedure, and two local activities in
-      // flight at once could resolve in another order on replay than they did live.
-      await store.recordClockOutcome({ caseId: this.caseId, state });
+      // An ordinary activity unless the case batches its writes: it runs beside the procedure,
+      // and two local activities in flight at once could resolve in another order on replay.
+      if (this.writes) await this.writes.call('recordClockOutcome', { caseId: this.caseId, state });
+      else await store.recordClockOutcome({ caseId: this.caseId, state });
       this.running.delete(id);
       this.refreshOverdue();
     });
-    return entry.clock.state;
   }
 
   private refreshOverdue(): void {
@@ -208,6 +300,8 @@ export class Clocks {
 
   /** Completions that came before the clock they stop had started (see start). */
   private readonly planning = new Set<string>();
+  /** Ids of the clocks whose plan is on its way (batched writes). */
+  private readonly beingPlanned = new Set<string>();
   private readonly earlyStops = new Map<string, { at: string; lateReason?: string }>();
 
   /** Stop every clock that `key` stops; a late one keeps the written late reason (§6(5)). */
@@ -259,6 +353,6 @@ export class Clocks {
 
   /** Wait until every clock's outcome is recorded. */
   async settled(): Promise<void> {
-    await condition(() => this.running.size === 0);
+    await condition(() => this.running.size === 0 && this.beingPlanned.size === 0);
   }
 }

@@ -116,7 +116,10 @@ export function historyTimeline(history: History, opts: { all?: boolean } = {}):
       const details = (a.details ?? {}) as Record<string, Parameters<typeof decode>[0]>;
       if (a.markerName === 'core_local_activity') {
         const data = (decode(details.data)[0] ?? {}) as { activity_type?: string; activity_id?: string; attempt?: number };
-        out.push({ ...base, kind: 'local_activity_completed', activityType: data.activity_type, activityId: data.activity_id, attempt: data.attempt, result: decode(details.result)[0], failure: a.failure?.message ?? undefined });
+        const result = decode(details.result)[0] as { writes?: string[] } | undefined;
+        // A batch of the case's writes (activities/write-batch.ts) names the writes it made.
+        const writes = data.activity_type === 'writeBatch' ? result?.writes : undefined;
+        out.push({ ...base, kind: 'local_activity_completed', activityType: data.activity_type, activityId: data.activity_id, attempt: data.attempt, writes, result, failure: a.failure?.message ?? undefined });
       } else if (a.markerName === 'core_patch') {
         const data = (decode(details['patch-data'])[0] ?? {}) as { id?: string };
         out.push({ ...base, kind: 'patch_recorded', patchId: data.id });

@@ -13,7 +13,7 @@ import { archiveWorkflowHistory } from '../../activities/audit';
 import { recordEventRow } from '../../activities/store';
 import { firstChainRecord } from '../../activities/audit-chain';
 import type { ServerTiming } from '../timing';
-import { Prisma, execute, query, type Db, type Person } from '../../prisma/client';
+import { Prisma, execute, isUniqueViolation, query, type Db, type Person } from '../../prisma/client';
 import { FIRST_CONTACT_CLOCK, complaintCase } from '../../workflows/complaint-case';
 import { CaseNoAttr, CaseStepAttr, CustomerAttr, OverdueAttr, SeverityAttr } from '../../workflows/search-attributes';
 import type { CaseInput, Category, Origin, Severity } from '../../workflows/types';
@@ -32,14 +32,6 @@ export interface CaseServiceDeps {
   policyName: string;
   /** Records of a closed case are kept at least this many years after closure (RECORD_RETENTION_YEARS). */
   retentionYears?: number;
-}
-
-/** A unique-constraint violation, from a Prisma query, a raw statement or the driver (SQLSTATE 23505). */
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; meta?: { code?: string; driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } }; message?: string };
-  if (e?.code === 'P2002' || e?.code === '23505') return true;
-  if (e?.meta?.code === '23505' || e?.meta?.driverAdapterError?.cause?.originalCode === '23505') return true;
-  return /23505|unique constraint/i.test(e?.message ?? '');
 }
 
 export const workflowIdFor = (caseNo: string) => `complaint-${caseNo}`;
