@@ -27,6 +27,7 @@ import { reportRoutes } from './routes/reports';
 import { policyRoutes } from './routes/policies';
 import { createCaseService, type CaseService } from './services/cases';
 import { DEFAULT_ATTACHMENT_LIMITS } from './services/attachments';
+import { noteArrival } from './timing';
 import { webRoutes } from '../web';
 
 export interface AppDeps {
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(noteArrival);
   app.use(express.json({ limit: '1mb' }));
 
   const registry = new RouteRegistry();

@@ -6,8 +6,18 @@
 import { performance } from 'node:perf_hooks';
 
 export class ServerTiming {
-  private last = performance.now();
+  private last: number;
   readonly phases: { name: string; ms: number }[] = [];
+
+  /**
+   * Phases start at `res.locals.receivedAt` when the request carries it (set first thing by
+   * the app): the first phase, `request`, is then the body, the sign-in check and the validation.
+   */
+  constructor(locals?: Record<string, unknown>) {
+    const at = locals?.receivedAt;
+    this.last = typeof at === 'number' ? at : performance.now();
+    if (typeof at === 'number') this.mark('request');
+  }
 
   /** Close the phase that ran since the previous mark (or since construction). */
   mark(name: string): void {
@@ -19,4 +29,10 @@ export class ServerTiming {
   header(): string {
     return this.phases.map((p) => `${p.name};dur=${p.ms.toFixed(1)}`).join(', ');
   }
+}
+
+/** Middleware: note when the request arrived (for ServerTiming's `request` phase). */
+export function noteArrival(_req: unknown, res: { locals: Record<string, unknown> }, next: () => void): void {
+  res.locals.receivedAt = performance.now();
+  next();
 }

@@ -46,7 +46,7 @@ export function complaintRoutes(registry: RouteRegistry, deps: ComplaintRouteDep
     async ({ body, req, res }) => {
       const key = idempotencyKey.safeParse(req.get('Idempotency-Key') ?? undefined);
       if (!key.success) throw new HttpError(400, 'invalid_request', 'Idempotency-Key: must be 8–200 characters', [{ field: 'Idempotency-Key', reason: 'must be 8–200 characters' }]);
-      const timing = new ServerTiming();
+      const timing = new ServerTiming(res.locals);
       const out = await cases.create(body, key.data, { timing });
       res.setHeader('Server-Timing', timing.header());
       res.status(out.created ? 201 : 200).location(`/api/complaints/${out.case.caseNo}`).json(out.case);

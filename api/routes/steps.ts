@@ -62,7 +62,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
         responses: { 200: { description: 'The case state after the step' }, 401: err, ...refused },
       },
       async ({ params, body, req, res }) => {
-        const timing = new ServerTiming();
+        const timing = new ServerTiming(res.locals);
         const out = await steps.completeStep(params.caseNo, step, actor(req), body as { data: unknown; lateReason?: string; password?: string }, timing);
         res.setHeader('Server-Timing', timing.header());
         return out;
@@ -85,7 +85,7 @@ export function stepRoutes(registry: RouteRegistry, deps: StepRouteDeps): Router
     },
     async ({ params, body, req, res }) => {
       const { lateReason: late, ...data } = body;
-      const timing = new ServerTiming();
+      const timing = new ServerTiming(res.locals);
       const out = await steps.completeStep(params.caseNo, 'first_contact', actor(req), { data, lateReason: late }, timing);
       res.setHeader('Server-Timing', timing.header());
       return out;
