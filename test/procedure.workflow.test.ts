@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -470,6 +471,14 @@ test('no sample, the customer wants an explanation: potential-failure-cause repo
 
 test('compensation: the authority matrix names the approver; others and the requester are refused; closure waits for it', async () => {
   const h = await start('CC-2026-9011', { category: 'installation_usage' });
+  // A write refused for good (here: the authority matrix's currency) fails that request only; the case goes on.
+  acts.compensationApprover.mockImplementationOnce(async () => {
+    throw ApplicationFailure.nonRetryable('The authority matrix is in CNY; a compensation in USD needs the management representative', 'CurrencyMismatch');
+  });
+  expect(await refused(h.executeUpdate(requestCompensationUpdate, { args: [{ actor: people.sales, amount: 7_000, currency: 'USD', responsibleDepartmentId: 'dept-mfg', reason: '运费' }] }))).toMatchObject({
+    type: 'CurrencyMismatch',
+    message: expect.stringMatching(/authority matrix is in CNY/),
+  });
   const c = await h.executeUpdate(requestCompensationUpdate, { args: [{ actor: people.sales, amount: 50_000, currency: 'CNY', responsibleDepartmentId: 'dept-mfg', reason: '退货运费及停线损失' }] });
   expect(c.requiredRole).toBe('management_rep');
   expect(await refused(h.executeUpdate(decideCompensationUpdate, { args: [{ actor: people.qam, decision: 'approved' }] }))).toMatchObject({ type: 'Forbidden' });

@@ -589,7 +589,11 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
   try {
     await procedure();
   } catch (err) {
-    if (!(err instanceof Dismissed)) throw err;
+    if (!(err instanceof Dismissed)) {
+      // What the procedure recorded before it failed is still written (the queued step records).
+      await writes?.drain().catch(() => undefined);
+      throw err;
+    }
     const d = dismissal!;
     clocks.cancelAll();
     state.resolution = d.data.reason satisfies Resolution;
