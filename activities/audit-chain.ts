@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Prisma, execute, isUniqueViolation, query, type Db } from '../prisma/client';
-import { canonicalJson, sha256 } from './hash';
+import { canonicalJson, sha256, walkChain, type ChainWalk } from './hash';
 
 type Tx = Prisma.TransactionClient;
 
@@ -244,31 +244,14 @@ export async function sealLegacyEvents(db: Db): Promise<number> {
   return cases.length;
 }
 
-export interface ChainReport {
+export interface ChainReport extends ChainWalk {
   caseId: string;
-  ok: boolean;
-  count: number;
-  /** Hash of the last record: a value to note down (or sign) to detect truncation later. */
-  head: string | null;
-  firstBroken?: { seq: number; reason: string };
 }
 
 /** Recompute one case's chain from the stored rows. */
 export async function verifyCaseChain(db: Db, caseId: string): Promise<ChainReport> {
   const rows = await db.caseEvent.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
-  let prev: string | null = null;
-  let expected = 1;
-  for (const r of rows) {
-    const broken = (reason: string, seq = r.seq): ChainReport => ({ caseId, ok: false, count: rows.length, head: rows[rows.length - 1]?.hash ?? null, firstBroken: { seq, reason } });
-    if (r.seq !== expected) return broken(r.seq > expected ? `record ${expected} is missing (deleted)` : `seq ${r.seq} out of order (expected ${expected})`, expected);
-    if (!r.hash) return broken('not sealed (written before the audit chain existed)');
-    if ((r.prevHash ?? null) !== prev) return broken('prevHash does not match the previous record');
-    const hash = eventHash({ ...r, prevHash: r.prevHash ?? null });
-    if (hash !== r.hash) return broken('content does not match its hash (the record was altered)');
-    prev = r.hash;
-    expected++;
-  }
-  return { caseId, ok: true, count: rows.length, head: prev };
+  return { caseId, ...walkChain(rows, (r) => eventHash({ ...r, prevHash: r.prevHash ?? null })) };
 }
 
 export interface AllChainsReport {

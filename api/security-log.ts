@@ -6,7 +6,7 @@
  * carries its position `seq`, the previous row's hash and its own hash. The table is
  * append-only in the database (trigger, migration 20261123120000_attachments).
  */
-import { canonicalJson, sha256 } from '../activities/hash';
+import { canonicalJson, sha256, walkChain, type ChainWalk } from '../activities/hash';
 import type { Db, Prisma } from '../prisma/client';
 
 export type SecurityEventKind =
@@ -74,25 +74,9 @@ export async function recordSecurityEvent(db: Db, e: SecurityEventInput): Promis
   );
 }
 
-export interface SecurityChainReport {
-  ok: boolean;
-  count: number;
-  head: string | null;
-  firstBroken?: { seq: number; reason: string };
-}
+export type SecurityChainReport = ChainWalk;
 
 /** Recompute the chain from the stored rows. */
 export async function verifySecurityChain(db: Db): Promise<SecurityChainReport> {
-  const rows = await db.securityEvent.findMany({ orderBy: { seq: 'asc' } });
-  let prev: string | null = null;
-  let expected = 1;
-  for (const r of rows) {
-    const broken = (reason: string, seq = r.seq): SecurityChainReport => ({ ok: false, count: rows.length, head: rows[rows.length - 1]?.hash ?? null, firstBroken: { seq, reason } });
-    if (r.seq !== expected) return broken(`record ${expected} is missing`, expected);
-    if ((r.prevHash ?? null) !== prev) return broken('prevHash does not match the previous record');
-    if (securityEventHash(r) !== r.hash) return broken('content does not match its hash (the record was altered)');
-    prev = r.hash;
-    expected++;
-  }
-  return { ok: true, count: rows.length, head: prev };
+  return walkChain(await db.securityEvent.findMany({ orderBy: { seq: 'asc' } }), securityEventHash);
 }

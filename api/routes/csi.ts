@@ -18,14 +18,12 @@ import type { RouteRegistry } from '../registry';
 import { READ_ALL_ROLES } from '../roles';
 import { errorResponse } from '../schemas';
 import { contentDisposition } from '../content-disposition';
+import { customerPage, esc } from '../customer-page';
 
 /** Who reads the CSI: the QA manager, the management representative, auditors, administrators. */
 export const CSI_ROLES = READ_ALL_ROLES;
 
 type Lang = 'zh' | 'en';
-
-const esc = (s: unknown) =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const TEXT: Record<string, [string, string]> = {
   title: ['顾客满意度调查', 'Customer satisfaction survey'],
@@ -50,22 +48,7 @@ const TEXT: Record<string, [string, string]> = {
 };
 const tr = (lang: Lang, key: string) => TEXT[key][lang === 'zh' ? 0 : 1];
 
-function page(res: Response, status: number, lang: Lang, title: string, body: string, switchHref?: string) {
-  res
-    .status(status)
-    .type('html')
-    .set('Cache-Control', 'no-store')
-    .set('Referrer-Policy', 'no-referrer')
-    .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-    .send(`<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>
-body{font-family:system-ui,"Noto Sans SC","Microsoft YaHei",sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#1f2933;line-height:1.5}
-fieldset{border:1px solid #d9e2ec;border-radius:.5rem;margin:1rem 0;padding:.8rem 1rem}legend{font-weight:600}
-fieldset.invalid{border-color:#b42318}label{display:inline-block;margin:.2rem .8rem .2rem 0}textarea{width:100%;min-height:3.5rem}
-.error{color:#b42318;font-weight:600}button{font-size:1rem;padding:.5rem 1.5rem;border-radius:.4rem;border:0;background:#1f5fbf;color:#fff}
-button:focus,input:focus,textarea:focus,a:focus{outline:3px solid #f5a623;outline-offset:2px}small{color:#52606d}.lang{float:right}
-</style></head><body>${switchHref ? `<p class="lang"><a href="${esc(switchHref)}" lang="${lang === 'zh' ? 'en' : 'zh-CN'}">${lang === 'zh' ? 'English' : '中文'}</a></p>` : ''}${body}</body></html>`);
-}
+const page = (res: Response, status: number, lang: Lang, title: string, body: string, switchHref?: string) => customerPage(res, { status, lang, title, body, switchHref });
 
 const gradeField = z.enum(CSI_GRADES);
 const commentField = z.string().trim().max(2000, 'too_long').optional();

@@ -12,30 +12,14 @@ import { surveyTokenHash } from '../../activities/surveys';
 import type { Db } from '../../prisma/client';
 import { answerSurveyUpdate, completeFollowUpUpdate } from '../../workflows/messages';
 import { requestSchemas } from '../../workflows/steps';
+import { customerPage, esc } from '../customer-page';
 import { notFound } from '../errors';
 import { actorOf } from '../roles';
 import type { RouteRegistry } from '../registry';
 import { caseNoParam, errorResponse } from '../schemas';
 import type { CaseService } from '../services/cases';
 
-const esc = (s: unknown) =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-function page(res: Response, status: number, title: string, body: string) {
-  res
-    .status(status)
-    .type('html')
-    .set('Cache-Control', 'no-store')
-    .set('Referrer-Policy', 'no-referrer')
-    .send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>
-body{font-family:system-ui,"Noto Sans SC","Microsoft YaHei",sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1f2933;line-height:1.5}
-fieldset{border:1px solid #d9e2ec;border-radius:.5rem;margin:1rem 0;padding:.8rem 1rem}legend{font-weight:600}
-label{display:inline-block;margin:.2rem 1rem .2rem 0}textarea{width:100%;min-height:6rem}
-.error{color:#b42318;font-weight:600}button{font-size:1rem;padding:.5rem 1.5rem;border-radius:.4rem;border:0;background:#1f5fbf;color:#fff}
-button:focus,input:focus,textarea:focus{outline:3px solid #f5a623;outline-offset:2px}small{color:#52606d}
-</style></head><body>${body}</body></html>`);
-}
+const page = (res: Response, status: number, title: string, body: string) => customerPage(res, { status, lang: 'zh', title, body });
 
 const scale = (name: string, legend: string, value: unknown, error?: string) => `<fieldset><legend>${legend}</legend>
 ${[1, 2, 3, 4, 5].map((n) => `<label><input type="radio" name="${name}" value="${n}" ${String(value) === String(n) ? 'checked' : ''} required> ${n}</label>`).join('')}

@@ -60,37 +60,51 @@ export function paretoChart(form: FormBuilder, items: { label: string; count: nu
 
 /** Line chart of a rate (0–1) over periods; a period without data leaves a gap. */
 export function rateChart(form: FormBuilder, points: { label: string; rate: number | null }[], height = 150): void {
+  const percent = (v: number) => `${Math.round(v * 100)}%`;
+  lineChart(form, points.map((p) => ({ label: p.label, value: p.rate })), { min: 0, max: 1, height, tick: percent, valueText: percent });
+}
+
+/**
+ * Line chart of values over periods on a fixed scale (`min` … `max`, five ticks); a period
+ * without data leaves a gap; a scale across zero gets a dashed zero line.
+ */
+function lineChart(
+  form: FormBuilder,
+  points: { label: string; value: number | null }[],
+  o: { min: number; max: number; height: number; tick: (v: number) => string; valueText: (v: number) => string },
+): void {
+  const { min, max, height } = o;
   form.startBlock(height + 10);
   const top = form.y + 8;
   const x = CONTENT.left + 32;
   const w = CONTENT.width - 44;
   const h = height - 30;
   axes(form, x, top, w, h);
-  for (let k = 0; k <= 4; k++) text(form, `${25 * (4 - k)}%`, CONTENT.left, top + (h * k) / 4 - 4, 28, 'right');
-  const slot = w / Math.max(1, points.length);
+  const yOf = (v: number) => top + h - (h * (Math.min(max, Math.max(min, v)) - min)) / (max - min);
+  for (let k = 0; k <= 4; k++) text(form, o.tick(max - ((max - min) * k) / 4), CONTENT.left, top + (h * k) / 4 - 4, 28, 'right');
   const doc = form.doc;
+  if (min < 0 && max > 0) doc.save().lineWidth(0.8).strokeColor(AXIS).dash(2, { space: 2 }).moveTo(x, yOf(0)).lineTo(x + w, yOf(0)).stroke().undash().restore();
+  const slot = w / Math.max(1, points.length);
   doc.save().lineWidth(1.4).strokeColor(LINE);
   let drawing = false;
   points.forEach((p, i) => {
     const px = x + i * slot + slot / 2;
     text(form, p.label, x + i * slot, top + h + 3, slot);
-    if (p.rate === null) {
+    if (p.value === null) {
       if (drawing) doc.stroke();
       drawing = false;
       return;
     }
-    const py = top + h - p.rate * h;
-    if (drawing) doc.lineTo(px, py);
-    else doc.moveTo(px, py);
+    if (drawing) doc.lineTo(px, yOf(p.value));
+    else doc.moveTo(px, yOf(p.value));
     drawing = true;
   });
   if (drawing) doc.stroke();
   points.forEach((p, i) => {
-    if (p.rate === null) return;
+    if (p.value === null) return;
     const px = x + i * slot + slot / 2;
-    const py = top + h - p.rate * h;
-    doc.circle(px, py, 2.2).fill(LINE);
-    text(form, `${Math.round(p.rate * 100)}%`, px - 20, py - 11, 40);
+    doc.circle(px, yOf(p.value), 2.2).fill(LINE);
+    text(form, o.valueText(p.value), px - 20, yOf(p.value) - 11, 40);
   });
   doc.restore();
   form.y = top + height;
@@ -212,41 +226,11 @@ export function scoreBars(form: FormBuilder, items: { label: string; value: numb
 
 /** Line chart of a score (−100 … 100) over periods; a period without data leaves a gap. */
 export function scoreLineChart(form: FormBuilder, points: { label: string; value: number | null }[], options: { min?: number; max?: number; height?: number } = {}): void {
-  const min = options.min ?? -100;
-  const max = options.max ?? 100;
-  const height = options.height ?? 150;
-  form.startBlock(height + 10);
-  const top = form.y + 8;
-  const x = CONTENT.left + 32;
-  const w = CONTENT.width - 44;
-  const h = height - 30;
-  axes(form, x, top, w, h);
-  const yOf = (v: number) => top + h - (h * (Math.min(max, Math.max(min, v)) - min)) / (max - min);
-  for (let k = 0; k <= 4; k++) text(form, String(Math.round(max - ((max - min) * k) / 4)), CONTENT.left, top + (h * k) / 4 - 4, 28, 'right');
-  const doc = form.doc;
-  if (min < 0 && max > 0) doc.save().lineWidth(0.8).strokeColor(AXIS).dash(2, { space: 2 }).moveTo(x, yOf(0)).lineTo(x + w, yOf(0)).stroke().undash().restore();
-  const slot = w / Math.max(1, points.length);
-  doc.save().lineWidth(1.4).strokeColor(LINE);
-  let drawing = false;
-  points.forEach((p, i) => {
-    const px = x + i * slot + slot / 2;
-    text(form, p.label, x + i * slot, top + h + 3, slot);
-    if (p.value === null) {
-      if (drawing) doc.stroke();
-      drawing = false;
-      return;
-    }
-    if (drawing) doc.lineTo(px, yOf(p.value));
-    else doc.moveTo(px, yOf(p.value));
-    drawing = true;
+  lineChart(form, points, {
+    min: options.min ?? -100,
+    max: options.max ?? 100,
+    height: options.height ?? 150,
+    tick: (v) => String(Math.round(v)),
+    valueText: (v) => (Math.round(v * 10) / 10).toFixed(1),
   });
-  if (drawing) doc.stroke();
-  points.forEach((p, i) => {
-    if (p.value === null) return;
-    const px = x + i * slot + slot / 2;
-    doc.circle(px, yOf(p.value), 2.2).fill(LINE);
-    text(form, (Math.round(p.value * 10) / 10).toFixed(1), px - 20, yOf(p.value) - 11, 40);
-  });
-  doc.restore();
-  form.y = top + height;
 }
