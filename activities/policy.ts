@@ -108,6 +108,21 @@ export const policyDefinitionSchema = z
   })
   .strict();
 
+/**
+ * A policy version's definition, parsed once per process: versions are never changed (a change
+ * is a new version), so the parsed definition of a version id stays right.
+ */
+const parsedPolicies = new Map<string, PolicyDefinition>();
+export function parsedPolicy(row: { id: string; definition: unknown }): PolicyDefinition {
+  let p = parsedPolicies.get(row.id);
+  if (!p) {
+    p = policyDefinitionSchema.parse(row.definition);
+    if (parsedPolicies.size > 100) parsedPolicies.clear();
+    parsedPolicies.set(row.id, p);
+  }
+  return p;
+}
+
 /** The role that approves a compensation of this amount. */
 export function compensationApprover(policy: PolicyDefinition, amount: number): PersonRole {
   return policy.authority.rows.find((r) => r.upTo === null || amount <= r.upTo)!.role;

@@ -4,7 +4,8 @@
  * so a retried activity or a replayed workflow never records anything twice.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { Prisma, type Db } from '../prisma/client';
+import { randomUUID } from 'node:crypto';
+import { Prisma, execute, query, type Db } from '../prisma/client';
 import { appendEvent, writeCase, type CaseWrites } from './audit-chain';
 import type {
   CaseState,
@@ -17,7 +18,7 @@ import type {
   Extension,
   PersonRole,
 } from '../workflows/types';
-import { compensationApprover, computeClockPlan, policyDefinitionSchema, type CaseAttributes } from './policy';
+import { compensationApprover, computeClockPlan, parsedPolicy, type CaseAttributes } from './policy';
 
 /** What the workflow mirrors into complaint_case.data for lists, reports and the register. */
 export type CaseSnapshot = Pick<CaseState, 'data' | 'countermeasures' | 'compensation' | 'rpr' | 'resolution' | 'duplicateOf' | 'capaRound'>;
@@ -34,7 +35,7 @@ export function createStoreActivities({ db }: StoreDeps) {
   }
 
   async function loadPolicy(c: Awaited<ReturnType<typeof loadCase>>) {
-    return policyDefinitionSchema.parse(c.policy.definition);
+    return parsedPolicy(c.policy);
   }
 
   return {
@@ -51,9 +52,13 @@ export function createStoreActivities({ db }: StoreDeps) {
       startedAt: string;
       dueAt?: string;
     }): Promise<ClockPlan> {
-      const c = await loadCase(input.caseId);
+      // Straight through the driver (prisma/client.ts): a step that starts clocks waits for this.
+      const [c] = await query<CaseAttributes & { id: string; policyId: string; definition: unknown }>(db, Prisma.sql`
+        SELECT c.id, c.severity, c.origin, c.category, p.id AS "policyId", p.definition
+        FROM complaint_case c JOIN deadline_policy p ON p.id = c.policy_id WHERE c.id = ${input.caseId}::uuid`);
+      if (!c) throw ApplicationFailure.nonRetryable(`Case ${input.caseId} does not exist`, 'CaseNotFound');
       const startedAt = new Date(input.startedAt);
-      const plan = computeClockPlan(await loadPolicy(c), input.clock, c as CaseAttributes, startedAt, {
+      const plan = computeClockPlan(parsedPolicy({ id: c.policyId, definition: c.definition }), input.clock, c, startedAt, {
         id: input.clockId,
         round: input.round,
         owner: input.owner,
@@ -61,21 +66,11 @@ export function createStoreActivities({ db }: StoreDeps) {
       });
       // Deterministic for (policy version, clock, case, start): intake's first-contact row and
       // a retried activity compute the same plan, so an existing row is simply kept.
-      await db.caseClock.upsert({
-        where: { caseId_clockId: { caseId: c.id, clockId: input.clockId } },
-        create: {
-          caseId: c.id,
-          clockId: input.clockId,
-          clock: input.clock,
-          round: input.round,
-          ownerRole: input.owner.role,
-          ownerDeptId: input.owner.departmentId ?? null,
-          startedAt,
-          dueAt: new Date(plan.dueAt),
-          originalDue: new Date(plan.originalDueAt),
-        },
-        update: { ownerRole: input.owner.role, ownerDeptId: input.owner.departmentId ?? null },
-      });
+      await execute(db, Prisma.sql`
+        INSERT INTO case_clock (id, case_id, clock_id, clock, round, owner_role, owner_department_id, started_at, due_at, original_due, updated_at)
+        VALUES (${randomUUID()}::uuid, ${c.id}::uuid, ${input.clockId}, ${input.clock}, ${input.round}, ${input.owner.role}, ${input.owner.departmentId ?? null},
+          ${startedAt.toISOString()}::timestamptz, ${plan.dueAt}::timestamptz, ${plan.originalDueAt}::timestamptz, now())
+        ON CONFLICT (case_id, clock_id) DO UPDATE SET owner_role = EXCLUDED.owner_role, owner_department_id = EXCLUDED.owner_department_id, updated_at = now()`);
       return plan;
     },
 

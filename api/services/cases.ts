@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import { computeClockPlan, policyDefinitionSchema, type CaseAttributes, type PolicyDefinition } from '../../activities/policy';
+import { computeClockPlan, parsedPolicy, policyDefinitionSchema, type CaseAttributes, type PolicyDefinition } from '../../activities/policy';
 import { archiveWorkflowHistory } from '../../activities/audit';
 import { recordEventRow } from '../../activities/store';
 import { firstChainRecord } from '../../activities/audit-chain';
@@ -121,18 +121,6 @@ export function createCaseService(deps: CaseServiceDeps) {
     return { rep, policyRow: row?.policy ?? null };
   }
 
-  /** A policy version's definition, parsed once: versions are never changed, a change is a new version. */
-  const parsedPolicies = new Map<string, PolicyDefinition>();
-  function policyDefinition(row: { id: string; definition: unknown }): PolicyDefinition {
-    let p = parsedPolicies.get(row.id);
-    if (!p) {
-      p = policyDefinitionSchema.parse(row.definition);
-      if (parsedPolicies.size > 100) parsedPolicies.clear();
-      parsedPolicies.set(row.id, p);
-    }
-    return p;
-  }
-
   /** The same Idempotency-Key again: the case it created (its workflow started if that was interrupted). */
   async function replay(existing: { caseNo: string; workflowId: string; workflowStarted: boolean } & Parameters<typeof caseInputOf>[0]) {
     if (!existing.workflowStarted) await startWorkflow(caseInputOf(existing), existing.workflowId);
@@ -211,7 +199,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       if (!rep || !rep.active) throw invalidField('salesRepId', `no active person with id "${body.salesRepId}"`);
       if (rep.role !== 'sales') throw invalidField('salesRepId', `${rep.name} is not a sales rep (role ${rep.role})`);
       if (!policyRow) throw new HttpError(503, 'not_configured', 'No deadline policy is configured');
-      const policy = policyDefinition(policyRow);
+      const policy = parsedPolicy(policyRow);
 
       const receivedAt = body.receivedAt ? new Date(body.receivedAt) : new Date();
       if (receivedAt.getTime() > Date.now() + 5 * 60_000) throw invalidField('receivedAt', 'must not be in the future');
