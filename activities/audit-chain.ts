@@ -119,31 +119,41 @@ export async function appendEventInTx(tx: Tx, e: AuditEventInput): Promise<Appen
 export async function appendEvent(db: Db | Tx, e: AuditEventInput): Promise<AppendResult> {
   if (!('$transaction' in db && typeof db.$transaction === 'function')) return appendEventInTx(db as Tx, e);
   const client = db as Db;
-  const data = (asJson(e.data) ?? {}) as Record<string, unknown>;
-  const before = asJson(e.before) ?? null;
-  const after = asJson(e.after) ?? null;
   for (let attempt = 0; attempt < 50; attempt++) {
-    // Straight through the driver (prisma/client.ts): every step waits for these statements.
-    const [last] = await query<{ seq: number; hash: string | null }>(client, Prisma.sql`
-      SELECT seq, hash FROM case_event WHERE case_id = ${e.caseId}::uuid ORDER BY seq DESC LIMIT 1`);
+    const last = await chainHead(client, e.caseId);
     // Rows from before the chain existed are sealed first, under the lock.
     if (last && !last.hash) return client.$transaction((tx) => appendEventInTx(tx, e), { maxWait: 15_000, timeout: 15_000 });
     const seq = (last?.seq ?? 0) + 1;
-    const prevHash = last?.hash ?? null;
-    const at = e.at ?? new Date();
-    const hash = eventHash({ caseId: e.caseId, seq, kind: e.kind, actor: e.actorId, at, data, before, after, prevHash });
+    const { values, hash } = chainRow(e, seq, last?.hash ?? null);
     // One statement (Prisma's createMany would wrap it in BEGIN … COMMIT round trips).
-    const count = await execute(client, Prisma.sql`
-      INSERT INTO case_event (id, case_id, event_key, kind, actor, data, at, seq, prev_hash, hash, before, after)
-      VALUES (${randomUUID()}::uuid, ${e.caseId}::uuid, ${e.key}, ${e.kind}, ${e.actorId}, ${JSON.stringify(data)}::jsonb, ${at.toISOString()}::timestamptz,
-        ${seq}, ${prevHash}, ${hash}, ${before === null ? null : JSON.stringify(before)}::jsonb, ${after === null ? null : JSON.stringify(after)}::jsonb)
-      ON CONFLICT DO NOTHING`);
+    const count = await execute(client, Prisma.sql`${INSERT_EVENTS} ${values} ON CONFLICT DO NOTHING`);
     if (count === 1) return { created: true, seq, hash };
     const existing = await client.caseEvent.findUnique({ where: { eventKey: e.key }, select: { seq: true, hash: true } });
     if (existing) return { created: false, seq: existing.seq, hash: existing.hash ?? '' };
     // Another record took this position: go again on the new head.
   }
   throw new Error(`Could not append ${e.kind} to the audit trail of case ${e.caseId}: the chain kept moving`);
+}
+
+/** The head of a case's chain (its last record), straight through the driver: every step waits for it. */
+async function chainHead(db: Db, caseId: string): Promise<{ seq: number; hash: string | null } | undefined> {
+  const [head] = await query<{ seq: number; hash: string | null }>(db, Prisma.sql`
+    SELECT seq, hash FROM case_event WHERE case_id = ${caseId}::uuid ORDER BY seq DESC LIMIT 1`);
+  return head;
+}
+
+const INSERT_EVENTS = Prisma.sql`INSERT INTO case_event (id, case_id, event_key, kind, actor, data, at, seq, prev_hash, hash, before, after) VALUES`;
+
+/** One record at position `seq` after `prevHash`: its VALUES tuple (for INSERT_EVENTS) and its hash. */
+function chainRow(e: AuditEventInput, seq: number, prevHash: string | null): { values: Prisma.Sql; hash: string } {
+  const data = (asJson(e.data) ?? {}) as Record<string, unknown>;
+  const before = asJson(e.before) ?? null;
+  const after = asJson(e.after) ?? null;
+  const at = e.at ?? new Date();
+  const hash = eventHash({ caseId: e.caseId, seq, kind: e.kind, actor: e.actorId, at, data, before, after, prevHash });
+  const values = Prisma.sql`(${randomUUID()}::uuid, ${e.caseId}::uuid, ${e.key}, ${e.kind}, ${e.actorId}, ${JSON.stringify(data)}::jsonb, ${at.toISOString()}::timestamptz,
+    ${seq}, ${prevHash}, ${hash}, ${before === null ? null : JSON.stringify(before)}::jsonb, ${after === null ? null : JSON.stringify(after)}::jsonb)`;
+  return { values, hash };
 }
 
 /** One idempotent statement of a case's writes, and the row it changes (`target`). */
@@ -179,24 +189,16 @@ export async function writeCase(db: Db, w: CaseWrites): Promise<void> {
     if (last.length) await execute(db, withStatements(last, Prisma.sql`SELECT 1`));
     return;
   }
-  const [head] = await query<{ seq: number; hash: string | null }>(db, Prisma.sql`
-    SELECT seq, hash FROM case_event WHERE case_id = ${w.caseId}::uuid ORDER BY seq DESC LIMIT 1`);
+  const head = await chainHead(db, w.caseId);
   if (!head || head.hash) {
     let seq = head?.seq ?? 0;
     let prevHash = head?.hash ?? null;
     const rows = w.events.map((e) => {
-      const data = (asJson(e.data) ?? {}) as Record<string, unknown>;
-      const before = asJson(e.before) ?? null;
-      const after = asJson(e.after) ?? null;
-      const at = e.at ?? new Date();
-      seq++;
-      const hash = eventHash({ caseId: e.caseId, seq, kind: e.kind, actor: e.actorId, at, data, before, after, prevHash });
-      const row = Prisma.sql`(${randomUUID()}::uuid, ${e.caseId}::uuid, ${e.key}, ${e.kind}, ${e.actorId}, ${JSON.stringify(data)}::jsonb, ${at.toISOString()}::timestamptz,
-        ${seq}, ${prevHash}, ${hash}, ${before === null ? null : JSON.stringify(before)}::jsonb, ${after === null ? null : JSON.stringify(after)}::jsonb)`;
-      prevHash = hash;
-      return row;
+      const row = chainRow(e, ++seq, prevHash);
+      prevHash = row.hash;
+      return row.values;
     });
-    const insert = Prisma.sql`INSERT INTO case_event (id, case_id, event_key, kind, actor, data, at, seq, prev_hash, hash, before, after) VALUES ${Prisma.join(rows)}`;
+    const insert = Prisma.sql`${INSERT_EVENTS} ${Prisma.join(rows)}`;
     try {
       await execute(db, last.length ? withStatements(last, insert) : insert);
       return;
