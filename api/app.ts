@@ -26,6 +26,7 @@ import { peopleRoutes } from './routes/people';
 import { reportRoutes } from './routes/reports';
 import { policyRoutes } from './routes/policies';
 import { createCaseService, type CaseService } from './services/cases';
+import type { WarmUpOptions } from './services/warm-up';
 import { DEFAULT_ATTACHMENT_LIMITS } from './services/attachments';
 import { noteArrival } from './timing';
 import { webRoutes } from '../web';
@@ -54,6 +55,8 @@ export interface AppDeps {
   attachmentMaxBytes?: number;
   /** The Temporal Web UI (TEMPORAL_UI_URL): linked in the page header when set. */
   temporalUiUrl?: string;
+  /** Warm-up of an opened case's workflow (CASE_WARM_UP; api/services/warm-up.ts); `false` turns it off. */
+  warmUp?: WarmUpOptions | false;
 }
 
 export function createApp(deps: AppDeps): { app: express.Express; cases: CaseService; auth: Auth } {
@@ -64,7 +67,7 @@ export function createApp(deps: AppDeps): { app: express.Express; cases: CaseSer
   app.use(express.json({ limit: '1mb' }));
 
   const registry = new RouteRegistry();
-  const cases = createCaseService({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, documentsTaskQueue: deps.documentsTaskQueue, timeZone: deps.timeZone, policyName: deps.policyName ?? 'default', retentionYears: deps.retentionYears });
+  const cases = createCaseService({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, documentsTaskQueue: deps.documentsTaskQueue, timeZone: deps.timeZone, policyName: deps.policyName ?? 'default', retentionYears: deps.retentionYears, warmUp: deps.warmUp });
 
   const auth = createAuth({ db: deps.db, sessionTtlMs: deps.sessionTtlMs });
   const authenticated = auth.authenticate();

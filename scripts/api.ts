@@ -32,6 +32,7 @@ export async function startApi(config: Config) {
     policyName: config.env.DEADLINE_POLICY_NAME,
     attachmentMaxBytes: config.env.ATTACHMENT_MAX_BYTES,
     temporalUiUrl: config.env.TEMPORAL_UI_URL,
+    warmUp: config.env.CASE_WARM_UP ? undefined : false,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {

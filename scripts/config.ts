@@ -61,6 +61,9 @@ const envSchema = z.object({
   // limit (≈ 2 300 with a 4 GB heap, ≈ 0.4 MB each for a case); an evicted workflow is replayed
   // from its (short) history at its next task. Measured with scripts/bench-cases.ts.
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
+  // API: opening an open case (its page, GET /api/complaints/:caseNo) warms its workflow up in the
+  // worker, so the step that follows does not wait for a replay (api/services/warm-up.ts).
+  CASE_WARM_UP: bool.default(true),
   // Activities (and local activities) a worker runs at once. They share one event loop and are
   // mostly CPU (PDF forms) or short database writes: beyond a few per core they only pile up
   // memory (the SDK's default of 100 each took the worker past 1 GB RSS in a burst of intake).

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../prisma/client';
 import type { ParsedMail } from 'mailparser';
-import { eventually, uid } from './helpers';
+import { createWarmUp } from '../api/services/warm-up';
+import { TEST_PASSWORD, eventually, uid } from './helpers';
 import { startStack, type Stack } from './stack';
 
 const fastPolicy = {
@@ -219,4 +220,38 @@ test('health, readiness and the OpenAPI document', async () => {
   expect(upload.required).toEqual(['files']);
   expect(upload.properties.files).toMatchObject({ type: 'array', items: { type: 'string', contentMediaType: 'application/octet-stream' } });
   expect(upload.properties.note).toMatchObject({ type: 'string', maxLength: 1000 });
+});
+
+test('opening an open case warms its workflow up in the worker (once per 30 s); a closed case is left alone', async () => {
+  const { caseNo } = (await api('POST', '/api/complaints', { ...complaint, customerName: '无锡暖机测试有限公司' })).body;
+  const stats = () => stack.cases.warmUpStats()!;
+  const before = stats();
+  expect((await api('GET', `/api/complaints/${caseNo}`)).status).toBe(200);
+  expect(stats().sent).toBe(before.sent + 1);
+  // The worker answered the query: it has the case loaded for the step that follows.
+  await eventually(async () => stats().inFlight === 0, 10_000, 'the warm-up answered');
+  expect(stats().failed).toBe(before.failed);
+  // Opened again within the 30 s: not sent again.
+  expect((await api('GET', `/api/complaints/${caseNo}`)).status).toBe(200);
+  expect(stats()).toMatchObject({ sent: before.sent + 1, skipped: before.skipped + 1 });
+
+  // A closed case has no running workflow to warm up.
+  const qam = await stack.as('p-qam-liu');
+  expect((await qam('POST', `/api/complaints/${caseNo}/dismissal`, { reason: 'withdrawn', explanation: '客户撤回投诉', password: TEST_PASSWORD })).status).toBe(200);
+  await eventually(async () => (await api('GET', `/api/complaints/${caseNo}`)).body.status === 'closed', 15_000, 'the case closed');
+  const closed = stats();
+  expect((await api('GET', `/api/complaints/${caseNo}`)).status).toBe(200);
+  expect(stats()).toMatchObject({ sent: closed.sent, skipped: closed.skipped });
+});
+
+test('a warm-up never fails its caller: an unknown workflow is counted and tried again next time; at most maxInFlight at once', async () => {
+  const warmUp = createWarmUp(env.client, { maxInFlight: 1 });
+  const missing = uid('no-such-case');
+  await expect(warmUp.warm(missing)).resolves.toBeUndefined();
+  expect(warmUp.stats()).toMatchObject({ sent: 1, failed: 1, inFlight: 0 });
+  const again = warmUp.warm(missing);
+  expect(again).not.toBeNull();
+  expect(warmUp.warm(uid('another'))).toBeNull(); // one already running
+  await again;
+  expect(warmUp.stats()).toMatchObject({ sent: 2, failed: 2, skipped: 1, inFlight: 0 });
 });

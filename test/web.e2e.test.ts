@@ -116,7 +116,10 @@ test('own-plant complaint through the pages, by sales, QA, the departments and t
   await shot(sales, '01-my-work-sales');
 
   // The overdue first contact needs a late reason: the workflow's message lands next to that field.
+  // Opening the case warms its workflow up in the worker for the step that follows.
+  const warmed = stack.cases.warmUpStats()!.sent;
   await sales.goto(`${stack.baseUrl}/cases/${late}`);
+  expect(stack.cases.warmUpStats()!.sent).toBe(warmed + 1);
   await sales.selectOption('[name=method]', 'phone');
   await sales.fill('[name=summary]', '已联络客户');
   await sales.click('#step-form button[type=submit]');

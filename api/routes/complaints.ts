@@ -76,7 +76,7 @@ export function complaintRoutes(registry: RouteRegistry, deps: ComplaintRouteDep
       params: caseNoParam,
       responses: { 200: { description: 'The case', schema: caseView }, 404: err },
     },
-    async ({ params }) => cases.view(await cases.get(params.caseNo)),
+    async ({ params }) => cases.view(await cases.open(params.caseNo)),
   );
 
   registry.add(

@@ -20,6 +20,7 @@ import type { CaseInput, Category, Origin, Severity } from '../../workflows/type
 import { HttpError, invalidField, notFound } from '../errors';
 import type { CreateComplaintBody } from '../schemas';
 import { storeAttachmentsInTx, type CheckedFile } from './attachments';
+import { createWarmUp, type WarmUpOptions } from './warm-up';
 
 export interface CaseServiceDeps {
   db: Db;
@@ -32,6 +33,8 @@ export interface CaseServiceDeps {
   policyName: string;
   /** Records of a closed case are kept at least this many years after closure (RECORD_RETENTION_YEARS). */
   retentionYears?: number;
+  /** Warm-up of an opened case's workflow (api/services/warm-up.ts); `false` turns it off. */
+  warmUp?: WarmUpOptions | false;
 }
 
 export const workflowIdFor = (caseNo: string) => `complaint-${caseNo}`;
@@ -62,6 +65,7 @@ export function caseInputOf(c: CaseRow | Awaited<ReturnType<Db['complaintCase'][
 
 export function createCaseService(deps: CaseServiceDeps) {
   const { db, temporal } = deps;
+  const warmUp = deps.warmUp === false ? null : createWarmUp(temporal, deps.warmUp);
 
   async function startWorkflow(input: CaseInput, workflowId: string, timing?: ServerTiming): Promise<void> {
     try {
@@ -327,6 +331,21 @@ export function createCaseService(deps: CaseServiceDeps) {
       const c = await loadCaseRow(db, caseNo);
       if (!c) throw notFound(`Case ${caseNo}`);
       return c;
+    },
+
+    /**
+     * The case as somebody opens it to read or act on it (its page, GET /api/complaints/:caseNo):
+     * an open case's workflow is warmed up in the worker meanwhile (api/services/warm-up.ts).
+     */
+    async open(caseNo: string) {
+      const c = await loadCaseRow(db, caseNo);
+      if (!c) throw notFound(`Case ${caseNo}`);
+      if (c.status === 'open') warmUp?.warm(c.workflowId);
+      return c;
+    },
+
+    warmUpStats() {
+      return warmUp?.stats() ?? null;
     },
 
     async list(opts: { limit: number; status?: string }) {

@@ -92,15 +92,16 @@ const generalError = (s: FormState | undefined) => (s?.general ? html`<p class="
 export function casePages(router: Router, kit: WebKit): void {
   const { db } = kit;
 
-  async function load(caseNo: string) {
+  /** The case; `open`: somebody is looking at it, so its workflow is warmed up for the step that may follow. */
+  async function load(caseNo: string, open = false) {
     const p = caseNoParam.safeParse({ caseNo });
     if (!p.success) throw new HttpError(404, 'not_found', `Case ${caseNo} not found`);
-    return kit.cases.get(caseNo);
+    return open ? kit.cases.open(caseNo) : kit.cases.get(caseNo);
   }
 
   async function render(req: Request, res: Response, ctx: Ctx, caseNo: string, state: PageState = {}, status = 200) {
     const { t, tz, me } = ctx;
-    const c = await load(caseNo);
+    const c = await load(caseNo, true);
     const [events, docs, mails, people, departments, similar, attachments] = await Promise.all([
       db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: [{ at: 'asc' }, { seq: 'asc' }], select: { at: true, kind: true, actor: true, data: true, seq: true } }),
       db.caseDocument.findMany({

@@ -1,0 +1,77 @@
+/**
+ * Warm-up of a case's workflow when somebody opens the case.
+ *
+ * A human step is posted from the case's page (or by a client that read the case first),
+ * seconds after it was opened. A worker keeps a bounded number of workflows in its cache
+ * (WORKER_MAX_CACHED_WORKFLOWS); a step on a case it no longer holds first waits for an
+ * eviction, the case's history and a replay of it — the longer the case, the longer the wait.
+ * Opening an open case therefore sends its workflow a query (the state query, answer
+ * discarded), without waiting for it: the worker loads and replays the case while the person
+ * reads and fills in the form, and the step that follows finds it cached.
+ *
+ * Bounded so that reading never loads the worker: at most `maxInFlight` warm-ups at once
+ * (more are skipped, not queued), and a case warmed less than `ttlMs` ago is not warmed
+ * again. Failures are only counted: the page and the step never depend on a warm-up.
+ */
+import type { Client } from '@temporalio/client';
+import { caseStateQuery } from '../../workflows/messages';
+
+export interface WarmUpOptions {
+  /** A case warmed this recently is not warmed again (ms; default 30 s). */
+  ttlMs?: number;
+  /** Warm-ups running at once; more are skipped (default 4). */
+  maxInFlight?: number;
+}
+
+export interface WarmUpStats {
+  sent: number;
+  /** Skipped: warmed within ttlMs, or maxInFlight already running. */
+  skipped: number;
+  failed: number;
+  inFlight: number;
+}
+
+export function createWarmUp(temporal: Client, options: WarmUpOptions = {}) {
+  const ttlMs = options.ttlMs ?? 30_000;
+  const maxInFlight = options.maxInFlight ?? 4;
+  const warmedAt = new Map<string, number>();
+  const stats: WarmUpStats = { sent: 0, skipped: 0, failed: 0, inFlight: 0 };
+
+  function forgetOld(now: number): void {
+    for (const [id, at] of warmedAt) if (now - at >= ttlMs) warmedAt.delete(id);
+  }
+
+  return {
+    /** Warm the workflow up in the background; the promise (for tests) settles when the worker has answered, or null when skipped. */
+    warm(workflowId: string): Promise<void> | null {
+      const now = Date.now();
+      const last = warmedAt.get(workflowId);
+      if ((last !== undefined && now - last < ttlMs) || stats.inFlight >= maxInFlight) {
+        stats.skipped++;
+        return null;
+      }
+      if (warmedAt.size >= 1000) forgetOld(now);
+      warmedAt.set(workflowId, now);
+      stats.sent++;
+      stats.inFlight++;
+      return temporal.workflow
+        .getHandle(workflowId)
+        .query(caseStateQuery)
+        .then(
+          () => undefined,
+          () => {
+            stats.failed++;
+            warmedAt.delete(workflowId);
+          },
+        )
+        .finally(() => {
+          stats.inFlight--;
+        });
+    },
+    stats(): WarmUpStats {
+      return { ...stats };
+    },
+  };
+}
+
+export type WarmUp = ReturnType<typeof createWarmUp>;
