@@ -255,3 +255,13 @@ test('a warm-up never fails its caller: an unknown workflow is counted and tried
   await again;
   expect(warmUp.stats()).toMatchObject({ sent: 2, failed: 2, skipped: 1, inFlight: 0 });
 });
+
+test('a case is warmed up again once ttlMs has passed', async () => {
+  const { workflowId } = (await api('POST', '/api/complaints', { ...complaint, customerName: '常熟暖机复测有限公司' })).body;
+  const warmUp = createWarmUp(env.client, { ttlMs: 200 });
+  await warmUp.warm(workflowId);
+  expect(warmUp.warm(workflowId)).toBeNull();
+  await new Promise((r) => setTimeout(r, 250));
+  await expect(warmUp.warm(workflowId)).resolves.toBeUndefined();
+  expect(warmUp.stats()).toEqual({ sent: 2, skipped: 1, failed: 0, inFlight: 0 });
+});

@@ -125,6 +125,12 @@ export function createCaseService(deps: CaseServiceDeps) {
     return { rep, policyRow: row?.policy ?? null };
   }
 
+  async function get(caseNo: string) {
+    const c = await loadCaseRow(db, caseNo);
+    if (!c) throw notFound(`Case ${caseNo}`);
+    return c;
+  }
+
   /** The same Idempotency-Key again: the case it created (its workflow started if that was interrupted). */
   async function replay(existing: { caseNo: string; workflowId: string; workflowStarted: boolean } & Parameters<typeof caseInputOf>[0]) {
     if (!existing.workflowStarted) await startWorkflow(caseInputOf(existing), existing.workflowId);
@@ -327,19 +333,14 @@ export function createCaseService(deps: CaseServiceDeps) {
       return { created: true, case: view(row) };
     },
 
-    async get(caseNo: string) {
-      const c = await loadCaseRow(db, caseNo);
-      if (!c) throw notFound(`Case ${caseNo}`);
-      return c;
-    },
+    get,
 
     /**
      * The case as somebody opens it to read or act on it (its page, GET /api/complaints/:caseNo):
      * an open case's workflow is warmed up in the worker meanwhile (api/services/warm-up.ts).
      */
     async open(caseNo: string) {
-      const c = await loadCaseRow(db, caseNo);
-      if (!c) throw notFound(`Case ${caseNo}`);
+      const c = await get(caseNo);
       if (c.status === 'open') warmUp?.warm(c.workflowId);
       return c;
     },

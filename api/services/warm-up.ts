@@ -34,23 +34,26 @@ export interface WarmUpStats {
 export function createWarmUp(temporal: Client, options: WarmUpOptions = {}) {
   const ttlMs = options.ttlMs ?? 30_000;
   const maxInFlight = options.maxInFlight ?? 4;
+  /** When each workflow was last warmed up; set only when absent, so the oldest come first. */
   const warmedAt = new Map<string, number>();
   const stats: WarmUpStats = { sent: 0, skipped: 0, failed: 0, inFlight: 0 };
 
   function forgetOld(now: number): void {
-    for (const [id, at] of warmedAt) if (now - at >= ttlMs) warmedAt.delete(id);
+    for (const [id, at] of warmedAt) {
+      if (now - at < ttlMs) break;
+      warmedAt.delete(id);
+    }
   }
 
   return {
     /** Warm the workflow up in the background; the promise (for tests) settles when the worker has answered, or null when skipped. */
     warm(workflowId: string): Promise<void> | null {
       const now = Date.now();
-      const last = warmedAt.get(workflowId);
-      if ((last !== undefined && now - last < ttlMs) || stats.inFlight >= maxInFlight) {
+      forgetOld(now);
+      if (warmedAt.has(workflowId) || stats.inFlight >= maxInFlight) {
         stats.skipped++;
         return null;
       }
-      if (warmedAt.size >= 1000) forgetOld(now);
       warmedAt.set(workflowId, now);
       stats.sent++;
       stats.inFlight++;
