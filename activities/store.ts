@@ -20,6 +20,49 @@ import type {
 } from '../workflows/types';
 import { compensationApprover, computeClockPlan, parsedPolicy, type CaseAttributes } from './policy';
 
+export interface PlanClockInput {
+  caseId: string;
+  clockId: string;
+  clock: ClockName;
+  round: number;
+  owner: ClockOwner;
+  startedAt: string;
+  dueAt?: string;
+}
+
+/** What a clock's plan depends on: the case's attributes and its own policy version. */
+export type PlanContext = CaseAttributes & { id: string; policyId: string; definition: unknown };
+
+/** Straight through the driver (prisma/client.ts): a step that starts clocks waits for this. */
+export async function loadPlanContext(db: Db, caseId: string): Promise<PlanContext | undefined> {
+  const [c] = await query<PlanContext>(db, Prisma.sql`
+    SELECT c.id, c.severity, c.origin, c.category, p.id AS "policyId", p.definition
+    FROM complaint_case c JOIN deadline_policy p ON p.id = c.policy_id WHERE c.id = ${caseId}::uuid`);
+  return c;
+}
+
+/**
+ * A clock's plan (due time, reminders, escalations) from the case's own policy version, and
+ * the statement that stores its row. Deterministic for (policy version, clock, case, start):
+ * intake's first-contact row and a retried write compute the same plan, so an existing row is
+ * simply kept.
+ */
+export function planClockWrite(input: PlanClockInput, c: PlanContext): { writes: CaseWrites; plan: ClockPlan } {
+  const startedAt = new Date(input.startedAt);
+  const plan = computeClockPlan(parsedPolicy({ id: c.policyId, definition: c.definition }), input.clock, c, startedAt, {
+    id: input.clockId,
+    round: input.round,
+    owner: input.owner,
+    dueAt: input.dueAt ? new Date(input.dueAt) : undefined,
+  });
+  const sql = Prisma.sql`
+    INSERT INTO case_clock (id, case_id, clock_id, clock, round, owner_role, owner_department_id, started_at, due_at, original_due, updated_at)
+    VALUES (${randomUUID()}::uuid, ${c.id}::uuid, ${input.clockId}, ${input.clock}, ${input.round}, ${input.owner.role}, ${input.owner.departmentId ?? null},
+      ${startedAt.toISOString()}::timestamptz, ${plan.dueAt}::timestamptz, ${plan.originalDueAt}::timestamptz, now())
+    ON CONFLICT (case_id, clock_id) DO UPDATE SET owner_role = EXCLUDED.owner_role, owner_department_id = EXCLUDED.owner_department_id, updated_at = now()`;
+  return { writes: { caseId: c.id, statements: [{ target: `clock:${c.id}:${input.clockId}`, sql }], events: [] }, plan };
+}
+
 /** What the workflow mirrors into complaint_case.data for lists, reports and the register. */
 export type CaseSnapshot = Pick<CaseState, 'data' | 'countermeasures' | 'compensation' | 'rpr' | 'resolution' | 'duplicateOf' | 'capaRound'>;
 
@@ -43,34 +86,11 @@ export function createStoreActivities({ db }: StoreDeps) {
      * Compute a clock's plan (due time, reminders, escalations) from the case's own policy
      * version and store the clock row.
      */
-    async planClock(input: {
-      caseId: string;
-      clockId: string;
-      clock: ClockName;
-      round: number;
-      owner: ClockOwner;
-      startedAt: string;
-      dueAt?: string;
-    }): Promise<ClockPlan> {
-      // Straight through the driver (prisma/client.ts): a step that starts clocks waits for this.
-      const [c] = await query<CaseAttributes & { id: string; policyId: string; definition: unknown }>(db, Prisma.sql`
-        SELECT c.id, c.severity, c.origin, c.category, p.id AS "policyId", p.definition
-        FROM complaint_case c JOIN deadline_policy p ON p.id = c.policy_id WHERE c.id = ${input.caseId}::uuid`);
+    async planClock(input: PlanClockInput): Promise<ClockPlan> {
+      const c = await loadPlanContext(db, input.caseId);
       if (!c) throw ApplicationFailure.nonRetryable(`Case ${input.caseId} does not exist`, 'CaseNotFound');
-      const startedAt = new Date(input.startedAt);
-      const plan = computeClockPlan(parsedPolicy({ id: c.policyId, definition: c.definition }), input.clock, c, startedAt, {
-        id: input.clockId,
-        round: input.round,
-        owner: input.owner,
-        dueAt: input.dueAt ? new Date(input.dueAt) : undefined,
-      });
-      // Deterministic for (policy version, clock, case, start): intake's first-contact row and
-      // a retried activity compute the same plan, so an existing row is simply kept.
-      await execute(db, Prisma.sql`
-        INSERT INTO case_clock (id, case_id, clock_id, clock, round, owner_role, owner_department_id, started_at, due_at, original_due, updated_at)
-        VALUES (${randomUUID()}::uuid, ${c.id}::uuid, ${input.clockId}, ${input.clock}, ${input.round}, ${input.owner.role}, ${input.owner.departmentId ?? null},
-          ${startedAt.toISOString()}::timestamptz, ${plan.dueAt}::timestamptz, ${plan.originalDueAt}::timestamptz, now())
-        ON CONFLICT (case_id, clock_id) DO UPDATE SET owner_role = EXCLUDED.owner_role, owner_department_id = EXCLUDED.owner_department_id, updated_at = now()`);
+      const { writes, plan } = planClockWrite(input, c);
+      await writeCase(db, writes);
       return plan;
     },
 

@@ -3,8 +3,9 @@
  * activity (the workflow's WriteQueue, workflows/kit.ts). A human step writes its record, the
  * plans of the clocks it starts, the step it leads to and the outcome of the clock it stopped —
  * one activity instead of one each, so the step is answered after one write round trip. The
- * plain writes among them (records, the step, outcomes, the mirror) go to the database as one
- * statement after one read of the audit chain's head (`writeCase`, activities/audit-chain.ts).
+ * plain writes among them (records, the step, outcomes, the mirror) and the clocks' rows go to
+ * the database as one statement after one read of the audit chain's head (`writeCase`,
+ * activities/audit-chain.ts); a clock is planned from its case and policy version, read once per case.
  *
  * The writes run in the order the workflow made them. Every write is idempotent, so a retried
  * batch (a database outage) simply writes again what it had already written. A write refused for
@@ -15,7 +16,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../prisma/client';
 import { writeCase, type CaseWrites } from './audit-chain';
-import { caseWrites, type createStoreActivities } from './store';
+import { caseWrites, loadPlanContext, planClockWrite, type createStoreActivities, type PlanClockInput, type PlanContext } from './store';
 import type { createSurveyActivities } from './surveys';
 
 /** The writes a batch can carry: the store and survey activities. */
@@ -32,10 +33,28 @@ export interface WriteBatchResult {
   failure?: { index: number; message: string; type: string | null; details: unknown[] };
 }
 
+const PLAN_CONTEXTS = 1000;
+
 const isPlain = (name: WriteName): name is keyof typeof caseWrites => Object.hasOwn(caseWrites, name);
 
 /** `db` given: consecutive plain writes of a case are combined (writeCase); without it every write runs on its own. */
 export function createWriteBatch(writers: Writers, db?: Db) {
+  // A clock's plan joins the combined statement too. What it depends on — the case's severity,
+  // origin, category and policy version — never changes after intake: read once per case, kept
+  // for the last PLAN_CONTEXTS cases.
+  const planContexts = new Map<string, PlanContext>();
+  const planContext = async (caseId: string): Promise<PlanContext | undefined> => {
+    let context = planContexts.get(caseId);
+    if (context) {
+      planContexts.delete(caseId);
+    } else {
+      context = await loadPlanContext(db!, caseId);
+      if (!context) return undefined;
+      if (planContexts.size >= PLAN_CONTEXTS) planContexts.delete(planContexts.keys().next().value!);
+    }
+    planContexts.set(caseId, context);
+    return context;
+  };
   return {
     async writeBatch(input: { ops: WriteOp[] }): Promise<WriteBatchResult> {
       const results: unknown[] = [];
@@ -45,15 +64,28 @@ export function createWriteBatch(writers: Writers, db?: Db) {
         if (combined) await writeCase(db!, combined);
         combined = null;
       };
+      const combine = async (w: CaseWrites) => {
+        if (combined && combined.caseId !== w.caseId) await flush();
+        combined = combined ? { caseId: w.caseId, statements: [...combined.statements, ...w.statements], events: [...combined.events, ...w.events] } : w;
+      };
       for (const [index, op] of input.ops.entries()) {
         if (!Object.hasOwn(writers, op.name)) throw ApplicationFailure.nonRetryable(`No such write: ${String(op.name)}`, 'UnknownWrite');
         if (db && isPlain(op.name)) {
-          const w = (caseWrites[op.name] as (i: unknown) => CaseWrites)(op.input);
-          if (combined && combined.caseId !== w.caseId) await flush();
-          combined = combined ? { caseId: w.caseId, statements: [...combined.statements, ...w.statements], events: [...combined.events, ...w.events] } : w;
+          await combine((caseWrites[op.name] as (i: unknown) => CaseWrites)(op.input));
           results.push(undefined);
           writes.push(op.name);
           continue;
+        }
+        if (db && op.name === 'planClock') {
+          const plan = op.input as PlanClockInput;
+          const context = await planContext(plan.caseId);
+          if (context) {
+            const planned = planClockWrite(plan, context);
+            await combine(planned.writes);
+            results.push(planned.plan);
+            writes.push(op.name);
+            continue;
+          }
         }
         await flush();
         try {

@@ -249,6 +249,40 @@ test('a batch of writes: records, step, clock outcome and mirror together; a ret
   expect(refused).toMatchObject({ writes: ['recordEvent'], results: [undefined], failure: { index: 1, type: 'CurrencyMismatch' } });
 });
 
+test('a batch plans its clocks in its one statement: the same plans as planClock, rows stored once; an unknown case is refused at its index', async () => {
+  const c = await makeCase();
+  const acts = createActivities({ db, transport: createMailTransport({ outboxDir: os.tmpdir(), from: 'QMS <qms@example.test>' }), publicUrl: 'http://qms.example.test', timeZone: 'Asia/Shanghai', mailDomain: 'example.test', fromAddress: 'qms@example.test', company: { name: 'XX公司', nameEn: 'XX Company' } });
+  const startedAt = '2026-11-20T09:00:00.000Z';
+  const plan = (clock: 'preliminary_analysis' | 'capa_plan', caseId = c.id) =>
+    ({ name: 'planClock', input: { caseId, clockId: clock, clock, round: 1, owner: { role: 'qa_engineer' }, startedAt } }) as const;
+  const ops = [
+    { name: 'recordEvent', input: { caseId: c.id, key: `${c.id}:step:2:sample_pending:completed`, kind: 'step_completed', actorId: 'p-qa-zhang', data: { step: 'sample_pending' } } },
+    plan('preliminary_analysis'),
+    plan('capa_plan'),
+    { name: 'recordStep', input: { caseId: c.id, step: 'preliminary_analysis', status: 'open', seq: 3, snapshot: { data: {}, countermeasures: [], compensation: null, rpr: null, resolution: null, duplicateOf: null, capaRound: 0 } } },
+  ] as Parameters<typeof acts.writeBatch>[0]['ops'];
+  const done = await acts.writeBatch({ ops });
+  expect(done.writes).toEqual(['recordEvent', 'planClock', 'planClock', 'recordStep']);
+  // The plans are those the planClock activity computes from the case's policy version.
+  const other = await makeCase();
+  expect(done.results[1]).toEqual({ ...(await acts.planClock({ ...plan('preliminary_analysis', other.id).input })) });
+  expect(done.results[2]).toEqual({ ...(await acts.planClock({ ...plan('capa_plan', other.id).input })) });
+  const rows = await db.caseClock.findMany({ where: { caseId: c.id }, orderBy: { clockId: 'asc' } });
+  expect(rows.map((r) => [r.clockId, r.dueAt.toISOString()])).toEqual([
+    ['capa_plan', (done.results[2] as { dueAt: string }).dueAt],
+    ['preliminary_analysis', (done.results[1] as { dueAt: string }).dueAt],
+  ]);
+  expect(await db.complaintCase.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ step: 'preliminary_analysis' });
+  // Retried: the same plans, nothing twice.
+  expect(await acts.writeBatch({ ops })).toEqual(done);
+  expect(await db.caseClock.count({ where: { caseId: c.id } })).toBe(2);
+  expect(await db.caseEvent.count({ where: { caseId: c.id } })).toBe(2);
+  // A plan for a case that does not exist: the writes before it are done, it is refused.
+  const missing = '00000000-0000-4000-8000-000000000000';
+  const refused = await acts.writeBatch({ ops: [ops[0], plan('capa_plan', missing), ops[3]] as typeof ops });
+  expect(refused).toMatchObject({ writes: ['recordEvent'], failure: { index: 1, type: 'CaseNotFound' } });
+});
+
 test('history archive: timeline, history.json replays, archive used when Temporal has no history', async () => {
   const created = await request(app)
     .post('/api/complaints')
