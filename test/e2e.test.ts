@@ -263,5 +263,17 @@ test('a case is warmed up again once ttlMs has passed', async () => {
   expect(warmUp.warm(workflowId)).toBeNull();
   await new Promise((r) => setTimeout(r, 250));
   await expect(warmUp.warm(workflowId)).resolves.toBeUndefined();
-  expect(warmUp.stats()).toEqual({ sent: 2, skipped: 1, failed: 0, inFlight: 0 });
+  expect(warmUp.stats()).toEqual({ sent: 2, skipped: 1, failed: 0, inFlight: 0, recent: [workflowId, workflowId] });
+});
+
+test("opening a case also warms up its open children: open countermeasures and an open Recurrence Prevention Report, not closed ones", async () => {
+  const { caseNo, workflowId } = (await api('POST', '/api/complaints', { ...complaint, customerName: '昆山子流程暖机有限公司' })).body;
+  const item = (ref: string, status: string) => ({ ref, kind: 'permanent', action: 'x', ownerDepartmentId: 'dept-mfg', dueAt: new Date().toISOString(), status });
+  await db.complaintCase.update({
+    where: { caseNo },
+    data: { data: { data: {}, countermeasures: [item('C1', 'open'), item('P1', 'implemented'), item('M1', 'open')], rpr: { workflowId: `${workflowId}:rpr`, status: 'open', step: 'proposal' } } },
+  });
+  await stack.cases.open(caseNo);
+  const { recent } = stack.cases.warmUpStats()!;
+  expect(recent.slice(-4)).toEqual([workflowId, `${workflowId}:cm:C1`, `${workflowId}:cm:M1`, `${workflowId}:rpr`]);
 });

@@ -102,6 +102,15 @@ test('own-plant case from receipt to closure through the API, by the people of e
   s = await step('capa_approval', 'p-qam-liu', { decision: 'approved', comment: '同意' });
   expect(s.body.step).toBe('reply');
   expect(s.body.countermeasures.map((c: { ref: string }) => c.ref)).toEqual(['C1', 'P1', 'M1']);
+  // Opening the case now also warms up its open countermeasures: their steps are posted from its page.
+  const failedBefore = stack.cases.warmUpStats()!.failed;
+  await eventually(async () => {
+    await stack.cases.open(no);
+    const { recent } = stack.cases.warmUpStats()!;
+    return ['C1', 'P1', 'M1'].every((ref) => recent.some((id) => id.endsWith(`:cm:${ref}`)));
+  }, 10_000, 'countermeasures warmed up');
+  await eventually(async () => stack.cases.warmUpStats()!.inFlight === 0, 10_000, 'warm-ups answered');
+  expect(stack.cases.warmUpStats()!.failed).toBe(failedBefore);
 
   // Each countermeasure is carried out by its department, with its effect.
   for (const [ref, who] of [['C1', 'p-mfg-zhao'], ['P1', 'p-mfg-zhao'], ['M1', 'p-eng-sun']]) {

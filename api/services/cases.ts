@@ -15,6 +15,8 @@ import { firstChainRecord } from '../../activities/audit-chain';
 import type { ServerTiming } from '../timing';
 import { Prisma, execute, isUniqueViolation, query, type Db, type Person } from '../../prisma/client';
 import { FIRST_CONTACT_CLOCK, complaintCase } from '../../workflows/complaint-case';
+import { countermeasureStateQuery, rprStateQuery } from '../../workflows/messages';
+import type { CaseSnapshot } from '../../activities/store';
 import { CaseNoAttr, CaseStepAttr, CustomerAttr, OverdueAttr, SeverityAttr } from '../../workflows/search-attributes';
 import type { CaseInput, Category, Origin, Severity } from '../../workflows/types';
 import { HttpError, invalidField, notFound } from '../errors';
@@ -337,11 +339,17 @@ export function createCaseService(deps: CaseServiceDeps) {
 
     /**
      * The case as somebody opens it to read or act on it (its page, GET /api/complaints/:caseNo):
-     * an open case's workflow is warmed up in the worker meanwhile (api/services/warm-up.ts).
+     * an open case's workflow and its open children (countermeasures, Recurrence Prevention
+     * Report) are warmed up in the worker meanwhile (api/services/warm-up.ts).
      */
     async open(caseNo: string) {
       const c = await get(caseNo);
-      if (c.status === 'open') warmUp?.warm(c.workflowId);
+      if (c.status === 'open' && warmUp) {
+        warmUp.warm(c.workflowId);
+        const { countermeasures, rpr } = (c.data ?? {}) as Partial<CaseSnapshot>;
+        for (const item of countermeasures ?? []) if (item.status === 'open') warmUp.warm(`${c.workflowId}:cm:${item.ref}`, countermeasureStateQuery);
+        if (rpr?.status === 'open') warmUp.warm(rpr.workflowId, rprStateQuery);
+      }
       return c;
     },
 

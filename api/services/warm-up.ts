@@ -7,19 +7,22 @@
  * eviction, the case's history and a replay of it — the longer the case, the longer the wait.
  * Opening an open case therefore sends its workflow a query (the state query, answer
  * discarded), without waiting for it: the worker loads and replays the case while the person
- * reads and fills in the form, and the step that follows finds it cached.
+ * reads and fills in the form, and the step that follows finds it cached. The same for the
+ * case's open child workflows (countermeasures, Recurrence Prevention Report), whose steps are
+ * posted from the same page.
  *
  * Bounded so that reading never loads the worker: at most `maxInFlight` warm-ups at once
  * (more are skipped, not queued), and a case warmed less than `ttlMs` ago is not warmed
  * again. Failures are only counted: the page and the step never depend on a warm-up.
  */
 import type { Client } from '@temporalio/client';
+import type { QueryDefinition } from '@temporalio/common';
 import { caseStateQuery } from '../../workflows/messages';
 
 export interface WarmUpOptions {
   /** A case warmed this recently is not warmed again (ms; default 30 s). */
   ttlMs?: number;
-  /** Warm-ups running at once; more are skipped (default 4). */
+  /** Warm-ups running at once; more are skipped (default 8). */
   maxInFlight?: number;
 }
 
@@ -29,14 +32,16 @@ export interface WarmUpStats {
   skipped: number;
   failed: number;
   inFlight: number;
+  /** The workflows warmed up last (at most 32), oldest first. */
+  recent: string[];
 }
 
 export function createWarmUp(temporal: Client, options: WarmUpOptions = {}) {
   const ttlMs = options.ttlMs ?? 30_000;
-  const maxInFlight = options.maxInFlight ?? 4;
+  const maxInFlight = options.maxInFlight ?? 8;
   /** When each workflow was last warmed up; set only when absent, so the oldest come first. */
   const warmedAt = new Map<string, number>();
-  const stats: WarmUpStats = { sent: 0, skipped: 0, failed: 0, inFlight: 0 };
+  const stats: WarmUpStats = { sent: 0, skipped: 0, failed: 0, inFlight: 0, recent: [] };
 
   function forgetOld(now: number): void {
     for (const [id, at] of warmedAt) {
@@ -47,7 +52,7 @@ export function createWarmUp(temporal: Client, options: WarmUpOptions = {}) {
 
   return {
     /** Warm the workflow up in the background; the promise (for tests) settles when the worker has answered, or null when skipped. */
-    warm(workflowId: string): Promise<void> | null {
+    warm(workflowId: string, query: QueryDefinition<unknown> = caseStateQuery): Promise<void> | null {
       const now = Date.now();
       forgetOld(now);
       if (warmedAt.has(workflowId) || stats.inFlight >= maxInFlight) {
@@ -55,11 +60,12 @@ export function createWarmUp(temporal: Client, options: WarmUpOptions = {}) {
         return null;
       }
       warmedAt.set(workflowId, now);
+      stats.recent = [...stats.recent.slice(-31), workflowId];
       stats.sent++;
       stats.inFlight++;
       return temporal.workflow
         .getHandle(workflowId)
-        .query(caseStateQuery)
+        .query(query)
         .then(
           () => undefined,
           () => {
