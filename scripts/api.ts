@@ -57,6 +57,7 @@ export async function startApi(config: Config) {
     clearInterval(timer);
     await new Promise<void>((r) => server.close(() => r()));
     server.closeAllConnections();
+    await cases.close();
     await db.$disconnect();
     await connection.close();
   };

@@ -276,4 +276,16 @@ test("opening a case also warms up its open children: open countermeasures and a
   await stack.cases.open(caseNo);
   const { recent } = stack.cases.warmUpStats()!;
   expect(recent.slice(-4)).toEqual([workflowId, `${workflowId}:cm:C1`, `${workflowId}:cm:M1`, `${workflowId}:rpr`]);
+  await eventually(async () => stack.cases.warmUpStats()!.inFlight === 0, 10_000, 'warm-ups answered');
+});
+
+test('closing the warm-up cancels and awaits what is still running, and sends nothing more', async () => {
+  const warmUp = createWarmUp(env.client);
+  const { workflowId } = (await api('POST', '/api/complaints', { ...complaint, customerName: '太仓关闭测试有限公司' })).body;
+  const running = warmUp.warm(workflowId);
+  expect(running).not.toBeNull();
+  await warmUp.close();
+  expect(warmUp.stats().inFlight).toBe(0);
+  await running;
+  expect(warmUp.warm(uid('after-close'))).toBeNull();
 });

@@ -152,6 +152,7 @@ export async function startStack(policy: Record<string, unknown>, name = 'e2e', 
     anon: call(),
     async close() {
       await new Promise((r) => server.close(r));
+      await cases.close();
       worker.shutdown();
       documentsWorker.shutdown();
       await running;

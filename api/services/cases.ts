@@ -357,6 +357,11 @@ export function createCaseService(deps: CaseServiceDeps) {
       return warmUp?.stats() ?? null;
     },
 
+    /** Before the Temporal connection closes: cancel and await the warm-ups still running. */
+    async close(): Promise<void> {
+      await warmUp?.close();
+    },
+
     async list(opts: { limit: number; status?: string }) {
       const rows = await db.complaintCase.findMany({
         where: opts.status ? { status: opts.status } : {},

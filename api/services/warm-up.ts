@@ -22,6 +22,8 @@ import { caseStateQuery } from '../../workflows/messages';
 export interface WarmUpOptions {
   /** A case warmed this recently is not warmed again (ms; default 30 s). */
   ttlMs?: number;
+  /** A warm-up the worker has not answered by then is given up (ms; default 10 s). */
+  timeoutMs?: number;
   /** Warm-ups running at once; more are skipped (default 8). */
   maxInFlight?: number;
 }
@@ -39,6 +41,9 @@ export interface WarmUpStats {
 export function createWarmUp(temporal: Client, options: WarmUpOptions = {}) {
   const ttlMs = options.ttlMs ?? 30_000;
   const maxInFlight = options.maxInFlight ?? 8;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const running = new Set<Promise<void>>();
+  const abort = new AbortController();
   /** When each workflow was last warmed up; set only when absent, so the oldest come first. */
   const warmedAt = new Map<string, number>();
   const stats: WarmUpStats = { sent: 0, skipped: 0, failed: 0, inFlight: 0, recent: [] };
@@ -55,7 +60,7 @@ export function createWarmUp(temporal: Client, options: WarmUpOptions = {}) {
     warm(workflowId: string, query: QueryDefinition<unknown> = caseStateQuery): Promise<void> | null {
       const now = Date.now();
       forgetOld(now);
-      if (warmedAt.has(workflowId) || stats.inFlight >= maxInFlight) {
+      if (warmedAt.has(workflowId) || stats.inFlight >= maxInFlight || abort.signal.aborted) {
         stats.skipped++;
         return null;
       }
@@ -63,9 +68,8 @@ export function createWarmUp(temporal: Client, options: WarmUpOptions = {}) {
       stats.recent = [...stats.recent.slice(-31), workflowId];
       stats.sent++;
       stats.inFlight++;
-      return temporal.workflow
-        .getHandle(workflowId)
-        .query(query)
+      const done = temporal
+        .withAbortSignal(abort.signal, () => temporal.withDeadline(now + timeoutMs, () => temporal.workflow.getHandle(workflowId).query(query)))
         .then(
           () => undefined,
           () => {
@@ -75,7 +79,18 @@ export function createWarmUp(temporal: Client, options: WarmUpOptions = {}) {
         )
         .finally(() => {
           stats.inFlight--;
+          running.delete(done);
         });
+      running.add(done);
+      return done;
+    },
+    /**
+     * Before the Temporal connection is closed: cancel the warm-ups still running and wait for
+     * them (a call the client would retry after the connection is closed throws in a timer).
+     */
+    async close(): Promise<void> {
+      abort.abort();
+      await Promise.all(running);
     },
     stats(): WarmUpStats {
       return { ...stats };
