@@ -18,7 +18,7 @@ import type {
   Extension,
   PersonRole,
 } from '../workflows/types';
-import { compensationApprover, computeClockPlan, parsedPolicy, type CaseAttributes } from './policy';
+import { compensationApprover, computeClockPlan, parsedPolicy, type CaseAttributes, type PolicyDefinition } from './policy';
 
 export interface PlanClockInput {
   caseId: string;
@@ -31,14 +31,27 @@ export interface PlanClockInput {
 }
 
 /** What a clock's plan depends on: the case's attributes and its own policy version. */
-export type PlanContext = CaseAttributes & { id: string; policyId: string; definition: unknown };
+export type PlanContext = CaseAttributes & { id: string; policy: PolicyDefinition };
+
+/**
+ * Neither changes after intake (a policy change is a new version; a case keeps the one it started
+ * with), so each case's context is read once per process (the last 1 000 cases), its policy
+ * parsed once per version (`parsedPolicy`).
+ */
+const planContexts = new Map<string, PlanContext>();
 
 /** Straight through the driver (prisma/client.ts): a step that starts clocks waits for this. */
 export async function loadPlanContext(db: Db, caseId: string): Promise<PlanContext | undefined> {
-  const [c] = await query<PlanContext>(db, Prisma.sql`
+  const cached = planContexts.get(caseId);
+  if (cached) return cached;
+  const [row] = await query<CaseAttributes & { id: string; policyId: string; definition: unknown }>(db, Prisma.sql`
     SELECT c.id, c.severity, c.origin, c.category, p.id AS "policyId", p.definition
     FROM complaint_case c JOIN deadline_policy p ON p.id = c.policy_id WHERE c.id = ${caseId}::uuid`);
-  return c;
+  if (!row) return undefined;
+  const context: PlanContext = { id: row.id, severity: row.severity, origin: row.origin, category: row.category, policy: parsedPolicy({ id: row.policyId, definition: row.definition }) };
+  if (planContexts.size >= 1000) planContexts.clear();
+  planContexts.set(caseId, context);
+  return context;
 }
 
 /**
@@ -49,7 +62,7 @@ export async function loadPlanContext(db: Db, caseId: string): Promise<PlanConte
  */
 export function planClockWrite(input: PlanClockInput, c: PlanContext): { writes: CaseWrites; plan: ClockPlan } {
   const startedAt = new Date(input.startedAt);
-  const plan = computeClockPlan(parsedPolicy({ id: c.policyId, definition: c.definition }), input.clock, c, startedAt, {
+  const plan = computeClockPlan(c.policy, input.clock, c, startedAt, {
     id: input.clockId,
     round: input.round,
     owner: input.owner,

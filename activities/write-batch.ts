@@ -16,7 +16,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../prisma/client';
 import { writeCase, type CaseWrites } from './audit-chain';
-import { caseWrites, loadPlanContext, planClockWrite, type createStoreActivities, type PlanClockInput, type PlanContext } from './store';
+import { caseWrites, loadPlanContext, planClockWrite, type createStoreActivities, type PlanClockInput } from './store';
 import type { createSurveyActivities } from './surveys';
 
 /** The writes a batch can carry: the store and survey activities. */
@@ -33,28 +33,10 @@ export interface WriteBatchResult {
   failure?: { index: number; message: string; type: string | null; details: unknown[] };
 }
 
-const PLAN_CONTEXTS = 1000;
-
 const isPlain = (name: WriteName): name is keyof typeof caseWrites => Object.hasOwn(caseWrites, name);
 
 /** `db` given: consecutive plain writes of a case are combined (writeCase); without it every write runs on its own. */
 export function createWriteBatch(writers: Writers, db?: Db) {
-  // A clock's plan joins the combined statement too. What it depends on — the case's severity,
-  // origin, category and policy version — never changes after intake: read once per case, kept
-  // for the last PLAN_CONTEXTS cases.
-  const planContexts = new Map<string, PlanContext>();
-  const planContext = async (caseId: string): Promise<PlanContext | undefined> => {
-    let context = planContexts.get(caseId);
-    if (context) {
-      planContexts.delete(caseId);
-    } else {
-      context = await loadPlanContext(db!, caseId);
-      if (!context) return undefined;
-      if (planContexts.size >= PLAN_CONTEXTS) planContexts.delete(planContexts.keys().next().value!);
-    }
-    planContexts.set(caseId, context);
-    return context;
-  };
   return {
     async writeBatch(input: { ops: WriteOp[] }): Promise<WriteBatchResult> {
       const results: unknown[] = [];
@@ -76,9 +58,10 @@ export function createWriteBatch(writers: Writers, db?: Db) {
           writes.push(op.name);
           continue;
         }
+        // A clock's plan joins the combined statement too (its row); an unknown case is refused below.
         if (db && op.name === 'planClock') {
           const plan = op.input as PlanClockInput;
-          const context = await planContext(plan.caseId);
+          const context = await loadPlanContext(db, plan.caseId);
           if (context) {
             const planned = planClockWrite(plan, context);
             await combine(planned.writes);

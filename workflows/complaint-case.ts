@@ -57,10 +57,12 @@ import {
   caseStateQuery,
   completeFollowUpUpdate,
   completeStepUpdate,
+  countermeasureWorkflowId,
   decideCompensationUpdate,
   dismissCaseUpdate,
   extendDeadlineUpdate,
   requestCompensationUpdate,
+  rprWorkflowId,
 } from './messages';
 import { recurrencePrevention } from './recurrence-prevention';
 import { CaseStepAttr, OverdueAttr } from './search-attributes';
@@ -438,7 +440,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     for (const item of items) {
       state.countermeasures.push(item);
       const child = await startChild(countermeasure, {
-        workflowId: `${wfId}:cm:${item.ref}`,
+        workflowId: countermeasureWorkflowId(wfId, item.ref),
         args: [{ caseId, caseNo: input.caseNo, item }],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       });
@@ -454,7 +456,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
 
   async function startRecurrencePrevention(raisedBy: Actor): Promise<void> {
     if (state.rpr) return;
-    const workflowId = `${wfId}:rpr`;
+    const workflowId = rprWorkflowId(wfId);
     const child = await startChild(recurrencePrevention, {
       workflowId,
       args: [{ caseId, caseNo: input.caseNo, responsibleDepartmentId: responsibleDepartment() ?? '', raisedBy: raisedBy.id, documentsTaskQueue: input.documentsTaskQueue }],
@@ -601,7 +603,7 @@ export async function complaintCase(input: CaseInput): Promise<CaseState> {
     state.decisions.push({ at: now(), step: state.step, kind: 'dismissed', actorId: d.actor.id, data: { ...d.data }, signature: d.signature });
     await store.recordEvent({ caseId, key: `${wfId}:dismissed`, kind: 'case_dismissed', actorId: d.actor.id, data: { ...d.data, atStep: state.step, signature: d.signature } });
     for (const cm of state.countermeasures.filter((c) => c.status === 'open')) {
-      await getExternalWorkflowHandle(`${wfId}:cm:${cm.ref}`).signal(cancelSignal, { reason: d.data.reason });
+      await getExternalWorkflowHandle(countermeasureWorkflowId(wfId, cm.ref)).signal(cancelSignal, { reason: d.data.reason });
     }
     if (state.rpr?.status === 'open') await getExternalWorkflowHandle(state.rpr.workflowId).signal(cancelSignal, { reason: d.data.reason });
   }

@@ -44,6 +44,9 @@ export const completeFollowUpUpdate = defineUpdate<CaseState, [{ actor: Actor } 
 
 // ── Countermeasure child workflow (one per containment / permanent / prevention action)
 
+/** A countermeasure's workflow id: its case's workflow id and its ref (C1, P1, M1 …). */
+export const countermeasureWorkflowId = (caseWorkflowId: string, ref: string) => `${caseWorkflowId}:cm:${ref}`;
+
 export const countermeasureStateQuery = defineQuery<CountermeasureItem & { clock: ClockState | null }>('countermeasureState');
 export const recordImplementationUpdate = defineUpdate<CountermeasureItem, [{ actor: Actor; lateReason?: string } & ImplementationData]>(
   'recordImplementation',
@@ -52,6 +55,9 @@ export const recordImplementationUpdate = defineUpdate<CountermeasureItem, [{ ac
 export const cancelSignal = defineSignal<[{ reason: string }]>('cancel');
 
 // ── Recurrence Prevention Report child workflow (serious cases, §5.3(4))
+
+/** The Recurrence Prevention Report's workflow id (at most one per case). */
+export const rprWorkflowId = (caseWorkflowId: string) => `${caseWorkflowId}:rpr`;
 
 export interface RprState {
   caseNo: string;

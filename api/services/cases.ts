@@ -15,7 +15,7 @@ import { firstChainRecord } from '../../activities/audit-chain';
 import type { ServerTiming } from '../timing';
 import { Prisma, execute, isUniqueViolation, query, type Db, type Person } from '../../prisma/client';
 import { FIRST_CONTACT_CLOCK, complaintCase } from '../../workflows/complaint-case';
-import { countermeasureStateQuery, rprStateQuery } from '../../workflows/messages';
+import { countermeasureStateQuery, countermeasureWorkflowId, rprStateQuery } from '../../workflows/messages';
 import type { CaseSnapshot } from '../../activities/store';
 import { CaseNoAttr, CaseStepAttr, CustomerAttr, OverdueAttr, SeverityAttr } from '../../workflows/search-attributes';
 import type { CaseInput, Category, Origin, Severity } from '../../workflows/types';
@@ -347,7 +347,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       if (c.status === 'open' && warmUp) {
         warmUp.warm(c.workflowId);
         const { countermeasures, rpr } = (c.data ?? {}) as Partial<CaseSnapshot>;
-        for (const item of countermeasures ?? []) if (item.status === 'open') warmUp.warm(`${c.workflowId}:cm:${item.ref}`, countermeasureStateQuery);
+        for (const item of countermeasures ?? []) if (item.status === 'open') warmUp.warm(countermeasureWorkflowId(c.workflowId, item.ref), countermeasureStateQuery);
         if (rpr?.status === 'open') warmUp.warm(rpr.workflowId, rprStateQuery);
       }
       return c;

@@ -4,7 +4,7 @@
  * validator decides (409 wrong step, 403 wrong role, 422 with the field) for both.
  */
 import type { Client } from '@temporalio/client';
-import { completeStepUpdate, countermeasureStateQuery, decideCompensationUpdate, dismissCaseUpdate, requestCompensationUpdate, extendDeadlineUpdate, recordImplementationUpdate, rprStateQuery, rprStepUpdate } from '../../workflows/messages';
+import { completeStepUpdate, countermeasureStateQuery, decideCompensationUpdate, dismissCaseUpdate, requestCompensationUpdate, extendDeadlineUpdate, recordImplementationUpdate, rprStateQuery, rprStepUpdate, countermeasureWorkflowId, rprWorkflowId } from '../../workflows/messages';
 import { SIGNED_RPR_STEPS, SIGNED_STEPS, type CompensationData, type CompensationDecisionData, type DismissData, type ExtendDeadlineData, type HumanStep, type ImplementationData, type RprStep } from '../../workflows/steps';
 import type { Actor } from '../../workflows/types';
 import type { Auth } from '../auth';
@@ -37,7 +37,7 @@ export function createStepService({ db, temporal, cases, auth }: StepServiceDeps
   /** The Recurrence Prevention Report (child workflow) of a serious case, with its live state; 404 when there is none. */
   const rprHandle = async (caseNo: string) => {
     const c = await cases.get(caseNo);
-    const h = temporal.workflow.getHandle(`${c.workflowId}:rpr`);
+    const h = temporal.workflow.getHandle(rprWorkflowId(c.workflowId));
     const state = await h.query(rprStateQuery).catch(() => {
       throw new HttpError(404, 'not_found', `${caseNo} has no Recurrence Prevention Report (the QA manager raises one for a serious case)`);
     });
@@ -109,7 +109,7 @@ export function createStepService({ db, temporal, cases, auth }: StepServiceDeps
     /** Record that a countermeasure (child workflow) was carried out, with its effect. */
     async recordImplementation(caseNo: string, ref: string, who: Actor, body: ImplementationData & { lateReason?: string }) {
       const c = await cases.get(caseNo);
-      const handle = temporal.workflow.getHandle(`${c.workflowId}:cm:${ref}`);
+      const handle = temporal.workflow.getHandle(countermeasureWorkflowId(c.workflowId, ref));
       await handle.query(countermeasureStateQuery).catch(() => {
         throw notFound(`Countermeasure ${ref} of ${caseNo}`);
       });
